@@ -1,0 +1,123 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.SyncInterval != 15*time.Minute || c.DBMaxConns != 10 || c.Auth != "none" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if !filepath.IsAbs(c.DataDir) || filepath.Base(c.DataDir) != ".vger" {
+		t.Fatalf("data dir %q", c.DataDir)
+	}
+	if got := c.GraphQLURL(); got != "https://api.github.com/graphql" {
+		t.Fatalf("graphql %q", got)
+	}
+}
+
+func TestInvalidValuesNameTheVariable(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ name, value, form string }{
+		{"VGER_ADDR", "notanaddress", "host:port"},
+		{"VGER_ADDR", "127.0.0.1:99999", "host:port"},
+		{"VGER_SYNC_INTERVAL", "5", "duration"},
+		{"VGER_SYNC_INTERVAL", "10s", "at least 1m"},
+		{"VGER_LOG_FORMAT", "xml", "auto, text or json"},
+		{"VGER_DB_MAX_CONNS", "zero", "whole number"},
+		{"JIRA_URL", "ftp://x", "http(s) URL"},
+		{"GITHUB_API_URL", "::", "http(s) URL"},
+		{"DATABASE_URL", "mysql://x", "postgres://"},
+		{"VGER_AUTH", "ldap", "none"},
+		{"VGER_EDITORS", "alice", "emails"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load(env(map[string]string{tc.name: tc.value}))
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Var != tc.name {
+				t.Fatalf("want *Error for %s, got %v", tc.name, err)
+			}
+			if msg := err.Error(); !strings.Contains(msg, tc.name) || !strings.Contains(msg, tc.form) || strings.Contains(msg, "\n") {
+				t.Fatalf("message %q should name %s and %q on one line", msg, tc.name, tc.form)
+			}
+		})
+	}
+}
+
+func TestSecretsMasked(t *testing.T) {
+	t.Parallel()
+	const canary = "canary-s3cr3t-token"
+	c, err := Load(env(map[string]string{
+		"DATABASE_URL":   "postgres://vger:" + canary + "@db:5432/vger",
+		"JIRA_EMAIL":     "a@example.com",
+		"JIRA_API_TOKEN": canary,
+		"GITHUB_TOKEN":   canary,
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, r := range c.Rows() {
+		all.WriteString(r.Name + "=" + r.Value + "\n")
+	}
+	if strings.Contains(all.String(), canary) {
+		t.Fatalf("secret printed:\n%s", all.String())
+	}
+	if !strings.Contains(all.String(), "postgres://vger:xxxxx@db:5432/vger") {
+		t.Fatalf("database URL should keep its non-secret parts:\n%s", all.String())
+	}
+	if got := Mask("dial "+canary+" failed", c.Secrets()...); strings.Contains(got, canary) {
+		t.Fatalf("Mask left the secret: %q", got)
+	}
+	// A malformed secret value must not echo in the error.
+	_, err = Load(env(map[string]string{"DATABASE_URL": "mysql://u:" + canary + "@h/x"}))
+	if err == nil || strings.Contains(err.Error(), canary) {
+		t.Fatalf("error leaks secret or is nil: %v", err)
+	}
+}
+
+func TestSecretFromFile(t *testing.T) {
+	t.Parallel()
+	p := filepath.Join(t.TempDir(), "tok")
+	if err := os.WriteFile(p, []byte("from-file-token\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(env(map[string]string{"GITHUB_TOKEN_FILE": p}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.GitHubToken != "from-file-token" {
+		t.Fatalf("token %q", c.GitHubToken)
+	}
+	_, err = Load(env(map[string]string{"GITHUB_TOKEN_FILE": p, "GITHUB_TOKEN": "x"}))
+	if err == nil {
+		t.Fatal("both set should be refused")
+	}
+}
+
+func TestGraphQLURLEnterprise(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(map[string]string{"GITHUB_API_URL": "https://ghe.example.com/api/v3/"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.GraphQLURL(); got != "https://ghe.example.com/api/graphql" {
+		t.Fatalf("got %q", got)
+	}
+}
