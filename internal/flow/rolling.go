@@ -1,0 +1,147 @@
+package flow
+
+import (
+	"slices"
+	"sort"
+)
+
+// rolling computes the statistics over a rolling window of complete weeks, shared by the JIRA
+// and PR weekly views and by aging WIP.
+type rolling struct {
+	window   int
+	first    int64 // weeks before it do not count
+	lo       int64 // week of counts[0]
+	counts   []int // completions per week lo..
+	items    []rollItem
+	sorted   bool
+	states   int // length of StateTimes.InState; 0 = no per-state breakdown
+	percents []int
+
+	scratchC []int
+	scratchL []float64
+}
+
+type rollItem struct {
+	week int64
+	lead float64
+	ts   *StateTimes
+}
+
+func newRolling(window int, first, lo, hi int64, states int, percents []int) *rolling {
+	r := &rolling{window: window, first: first, lo: lo, states: states, percents: percents}
+	if hi >= lo {
+		r.counts = make([]int, hi-lo+1)
+	}
+	return r
+}
+
+// complete records one completion in week w.
+func (r *rolling) complete(w int64) {
+	if i := w - r.lo; i >= 0 && i < int64(len(r.counts)) {
+		r.counts[i]++
+	}
+}
+
+func (r *rolling) count(w int64) int {
+	if i := w - r.lo; i >= 0 && i < int64(len(r.counts)) {
+		return r.counts[i]
+	}
+	return 0
+}
+
+// lead records a lead time (already filtered: delivered, not noise) completed in week w.
+func (r *rolling) lead(w int64, v float64, ts *StateTimes) {
+	if w < r.lo || w >= r.lo+int64(len(r.counts)) {
+		return
+	}
+	r.items = append(r.items, rollItem{w, v, ts})
+	r.sorted = false
+}
+
+// windowStats are the statistics of the window ending with a complete week.
+type windowStats struct {
+	weeks      int
+	likelihood []CountLevel
+	variation  Opt[float64]
+	leadTime   []Level
+	leadItems  int
+	byState    Opt[StateTimes]
+}
+
+// minWeeks: with fewer weeks of history than this a rolling statistic is a gap.
+const minWeeks = 4
+
+// windowWeeks is the number of weeks the window ending with week w can use.
+func (r *rolling) windowWeeks(w int64) int {
+	if w < r.first {
+		return 0
+	}
+	from := max(w-int64(r.window)+1, r.first)
+	return int(w - from + 1)
+}
+
+func (r *rolling) stats(w int64) windowStats {
+	st := windowStats{weeks: r.windowWeeks(w)}
+	if st.weeks < minWeeks {
+		return st
+	}
+	from := w - int64(st.weeks) + 1
+	r.scratchC = r.scratchC[:0]
+	for x := from; x <= w; x++ {
+		r.scratchC = append(r.scratchC, r.count(x))
+	}
+	st.likelihood = CountLevels(r.scratchC, r.percents)
+	st.variation = Some(must(Variation(r.scratchC)))
+
+	if !r.sorted {
+		sort.SliceStable(r.items, func(i, j int) bool { return r.items[i].week < r.items[j].week })
+		r.sorted = true
+	}
+	i := sort.Search(len(r.items), func(i int) bool { return r.items[i].week >= from })
+	j := sort.Search(len(r.items), func(i int) bool { return r.items[i].week > w })
+	win := r.items[i:j]
+	if len(win) == 0 {
+		return st
+	}
+	r.scratchL = r.scratchL[:0]
+	for _, it := range win {
+		r.scratchL = append(r.scratchL, it.lead)
+	}
+	slices.Sort(r.scratchL)
+	st.leadTime = percentilesSorted(r.scratchL, r.percents)
+	st.leadItems = len(win)
+	if r.states > 0 {
+		mean := StateTimes{InState: make([]float64, r.states)}
+		n := 0
+		for _, it := range win {
+			if it.ts == nil || len(it.ts.InState) != r.states {
+				continue // facts from an older mapping: leave them out of the breakdown
+			}
+			for k, v := range it.ts.InState {
+				mean.InState[k] += v
+			}
+			mean.Outside += it.ts.Outside
+			n++
+		}
+		if n > 0 {
+			for k := range mean.InState {
+				mean.InState[k] /= float64(n)
+			}
+			mean.Outside /= float64(n)
+			st.byState = Some(mean)
+		}
+	}
+	return st
+}
+
+// flat applies the count rule over the complete weeks w0..w1 that are not before the first
+// issue (flat lines skip those weeks); nil without any such week.
+func (r *rolling) flat(w0, w1 int64) ([]CountLevel, int) {
+	var cs []int
+	for w := max(w0, r.first); w <= w1; w++ {
+		cs = append(cs, r.count(w))
+	}
+	return CountLevels(cs, r.percents), len(cs)
+}
+
+func must[T any](v T, _ bool) T { return v }

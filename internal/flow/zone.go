@@ -1,0 +1,75 @@
+package flow
+
+import (
+	"math"
+	"sort"
+	"time"
+)
+
+const (
+	msPerHour = int64(3_600_000)
+	msPerDay  = 24 * msPerHour
+)
+
+// zoneTable is a board's time zone flattened into offset periods, so that "which local day is
+// this instant in" and "when does local day d start" are integer arithmetic plus a binary search
+// (time.Date and Time.In per stay would dominate the cost of computing facts for 100,000
+// issues). Instants are Unix milliseconds: JIRA and GitHub send at most millisecond precision.
+type zoneTable struct {
+	starts []int64 // starts[0] = math.MinInt64; period p covers [starts[p], starts[p+1])
+	offs   []int64 // UTC offset of period p in ms
+}
+
+// The table covers 1900..2200; earlier/later instants use the first/last period's offset.
+var (
+	zoneFrom = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	zoneTo   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+func newZoneTable(loc *time.Location) zoneTable {
+	t := zoneFrom.In(loc)
+	_, off := t.Zone()
+	z := zoneTable{starts: []int64{math.MinInt64}, offs: []int64{int64(off) * 1000}}
+	for {
+		_, end := t.ZoneBounds()
+		if end.IsZero() || !end.After(t) || end.After(zoneTo) {
+			return z
+		}
+		_, off := end.Zone()
+		if o := int64(off) * 1000; o != z.offs[len(z.offs)-1] {
+			// Only offset changes matter; a rename (e.g. a new abbreviation) is not a boundary.
+			z.starts = append(z.starts, end.UnixMilli())
+			z.offs = append(z.offs, o)
+		}
+		t = end
+	}
+}
+
+// period is the index of the offset period containing instant u.
+func (z *zoneTable) period(u int64) int {
+	if len(z.starts) == 1 {
+		return 0
+	}
+	return sort.Search(len(z.starts), func(i int) bool { return z.starts[i] > u }) - 1
+}
+
+// localDay is the local calendar day (days since 1970-01-01) of instant u.
+func (z *zoneTable) localDay(u int64) int64 {
+	return floorDiv(u+z.offs[z.period(u)], msPerDay)
+}
+
+// dayStart is the first instant whose local date is d or later: local midnight, or the end of a
+// DST gap that swallows midnight.
+func (z *zoneTable) dayStart(d int64) int64 {
+	l := d * msPerDay
+	// No offset exceeds 26 h, so nothing before l-26h can have a local time >= l.
+	for p := z.period(l - 26*msPerHour); ; p++ {
+		u := l - z.offs[p]
+		if u < z.starts[p] {
+			u = z.starts[p]
+		}
+		if p == len(z.starts)-1 || u < z.starts[p+1] {
+			return u
+		}
+	}
+}
