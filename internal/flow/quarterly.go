@@ -1,0 +1,160 @@
+package flow
+
+import (
+	"slices"
+	"time"
+)
+
+// quarterIndex numbers quarters so that quarter 0 starts in the fiscal start month of year 0.
+func (b *Board) quarterIndex(d Date) int64 {
+	return floorDiv(int64(d.Year)*12+int64(d.Month-1)-int64(b.fiscal-1), 3)
+}
+
+func (b *Board) quarterStart(q int64) Date {
+	m := q*3 + int64(b.fiscal-1)
+	return Date{int(floorDiv(m, 12)), time.Month(floorMod(m, 12) + 1), 1}
+}
+
+// QuarterOf is the first day of the (fiscal) quarter holding d.
+func (b *Board) QuarterOf(d Date) Date { return b.quarterStart(b.quarterIndex(d)) }
+
+// QuarterlyQuery selects a quarterly view.
+type QuarterlyQuery struct {
+	// From and To are widened to whole quarters. Zero From = the quarter of the board's first
+	// issue; zero To (or one past now) = the current quarter.
+	From, To  Date
+	WorkTypes []string
+	Percents  []int // scatterplot lines per quarter; nil = 50/80/90 (85 and 95 are optional)
+}
+
+// Quarter is one quarter of the quarterly view.
+type Quarter struct {
+	Start, End Date // first and last day
+	Partial    bool // the current quarter
+	Throughput int  // delivered issues by done-at, each counted once
+	LeadTime   []Level
+	LeadItems  int
+}
+
+// QuarterlySeries is the quarterly view: throughput per quarter with flat likelihood lines and
+// the per-quarter lead-time percentile lines of the scatterplot.
+type QuarterlySeries struct {
+	Percents     []int
+	Quarters     []Quarter
+	Flat         []CountLevel // count rule over the complete quarters shown; nil = none
+	FlatQuarters int
+}
+
+// Quarterly computes the quarterly view from stored facts.
+func (b *Board) Quarterly(facts []IssueFacts, q QuarterlyQuery, now time.Time) (QuarterlySeries, error) {
+	tf, err := b.filter(q.WorkTypes)
+	if err != nil {
+		return QuarterlySeries{}, err
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return QuarterlySeries{}, ErrRange
+	}
+	percents := q.Percents
+	if percents == nil {
+		percents = defaultPercents
+	}
+	cur := b.quarterIndex(b.Today(now))
+	firstQ := cur
+	if fw := b.firstCreated(facts); fw.OK {
+		firstQ = b.quarterIndex(dateOfDay(b.localDay(fw.V)))
+	}
+	q0, q1 := firstQ, cur
+	if !q.From.IsZero() {
+		q0 = b.quarterIndex(q.From)
+	}
+	if !q.To.IsZero() {
+		q1 = min(b.quarterIndex(q.To), cur)
+	}
+	out := QuarterlySeries{Percents: percents}
+	if q1 < q0 {
+		return out, nil
+	}
+	n := int(q1 - q0 + 1)
+	counts := make([]int, n)
+	leads := make([][]float64, n)
+	for i := range facts {
+		f := &facts[i]
+		if !f.InScope || !f.Delivered || !tf.keep(f.Type) {
+			continue
+		}
+		k := b.quarterIndex(dateOfDay(b.localDay(f.Done.V))) - q0
+		if k < 0 || k >= int64(n) {
+			continue
+		}
+		counts[k]++
+		if f.countsForLeadTime() {
+			leads[k] = append(leads[k], f.LeadTime.V)
+		}
+	}
+	var complete []int
+	for k := 0; k < n; k++ {
+		qi := q0 + int64(k)
+		slices.Sort(leads[k])
+		row := Quarter{Start: b.quarterStart(qi), End: b.quarterStart(qi + 1).AddDays(-1),
+			Partial: qi == cur, Throughput: counts[k], LeadTime: percentilesSorted(leads[k], percents),
+			LeadItems: len(leads[k])}
+		if !row.Partial && qi >= firstQ {
+			complete = append(complete, row.Throughput)
+		}
+		out.Quarters = append(out.Quarters, row)
+	}
+	out.Flat, out.FlatQuarters = CountLevels(complete, percents), len(complete)
+	return out, nil
+}
+
+// firstCreated is the creation time of the board's earliest in-scope issue.
+func (b *Board) firstCreated(facts []IssueFacts) Opt[time.Time] {
+	var first Opt[time.Time]
+	for i := range facts {
+		f := &facts[i]
+		if f.InScope && (!first.OK || f.Created.Before(first.V)) {
+			first = Some(f.Created)
+		}
+	}
+	return first
+}
+
+// ScatterPoint is one delivered item on the lead-time scatterplot (noise items are drawn too).
+type ScatterPoint struct {
+	ID, Key  string // link: <JIRA_URL>/browse/<Key>
+	Done     time.Time
+	LeadTime float64
+	Noise    bool // left out of the percentile lines
+}
+
+// Scatter lists the delivered items done in [from, to] (local dates, inclusive; zero = open),
+// oldest first.
+func (b *Board) Scatter(facts []IssueFacts, workTypes []string, from, to Date) ([]ScatterPoint, error) {
+	tf, err := b.filter(workTypes)
+	if err != nil {
+		return nil, err
+	}
+	var out []ScatterPoint
+	for i := range facts {
+		f := &facts[i]
+		if !f.InScope || !f.Delivered || !f.LeadTime.OK || !tf.keep(f.Type) {
+			continue
+		}
+		d := dateOfDay(b.localDay(f.Done.V))
+		if (!from.IsZero() && d.Before(from)) || (!to.IsZero() && d.After(to)) {
+			continue
+		}
+		out = append(out, ScatterPoint{ID: f.ID, Key: f.Key, Done: f.Done.V, LeadTime: f.LeadTime.V, Noise: f.Noise()})
+	}
+	slices.SortStableFunc(out, func(a, b ScatterPoint) int { return a.Done.Compare(b.Done) })
+	return out, nil
+}
+
+// NextQuarter is the quarter after the one holding now: its first day and the number of
+// Monday-to-Sunday weeks that overlap it (13 or 14), the horizon of its Monte Carlo forecast.
+func (b *Board) NextQuarter(now time.Time) (start Date, weeks int) {
+	qi := b.quarterIndex(b.Today(now)) + 1
+	start = b.quarterStart(qi)
+	last := b.quarterStart(qi + 1).AddDays(-1)
+	return start, int(weekOf(last.day()) - weekOf(start.day()) + 1)
+}
