@@ -43,9 +43,13 @@ var (
 	initErr error
 )
 
+// Runner is what Main runs: a *testing.M, or a wrapper that closes other
+// harnesses (a browser) before the database goes.
+type Runner interface{ Run() int }
+
 // Main runs the tests, then stops the cluster and removes its files (or
 // drops the databases made on an external server).
-func Main(m *testing.M) {
+func Main(m Runner) {
 	code := m.Run()
 	shutdown()
 	os.Exit(code)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -68,10 +69,12 @@ func describeConnError(err error) error {
 	var ce *pgconn.ConnectError
 	if errors.As(err, &ce) {
 		if u := errors.Unwrap(ce); u != nil {
-			return u
+			err = u
 		}
 	}
-	return err
+	// pgconn joins one error per address tried, a line each; the first says enough.
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return errors.New(msg)
 }
 
 // Sentinel errors for handlers to map onto HTTP status codes.

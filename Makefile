@@ -1,0 +1,49 @@
+# Vger: the two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+PKGS := ./...
+BIN := bin/vger
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+
+.PHONY: demo test build check generate fmt vet unit bench bench-flow bench-sim clean
+
+## demo: build and run the whole product on simulated JIRA + GitHub at http://127.0.0.1:8080
+demo: build
+	./$(BIN) demo
+
+## build: the vger binary in bin/
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/vger
+
+## test: static checks, then every test (unit, Postgres, simulator, browser) with the race detector
+test: check unit
+
+## check: go vet, gofmt and templ generate leave no diff
+check: vet
+	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	@before=$$(find . -name '*_templ.go' -not -path './.git/*' | sort | xargs sha256sum); \
+	$(GO) tool templ generate >/dev/null 2>&1 || { echo "templ generate failed"; $(GO) tool templ generate; exit 1; }; \
+	after=$$(find . -name '*_templ.go' -not -path './.git/*' | sort | xargs sha256sum); \
+	if [ "$$before" != "$$after" ]; then echo "templ generate changed generated files: run it and commit the *_templ.go files"; diff <(echo "$$before") <(echo "$$after"); exit 1; fi
+	@echo "check: vet, gofmt, templ generate: clean"
+
+vet:
+	$(GO) vet $(PKGS)
+
+unit:
+	@set -o pipefail; $(GO) test -race -count=1 -timeout 9m -json $(PKGS) | $(GO) run ./.ci/testreport
+
+generate:
+	$(GO) tool templ generate
+
+fmt:
+	gofmt -w $$(find . -name '*.go' -not -path './.git/*')
+
+## bench: every benchmark (never run in CI); figures go in the issue notes
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 60m $(PKGS)
+
+clean:
+	rm -rf bin

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vger-dev/vger/internal/pglocal"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "vger-bin-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "vger")
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "build vger: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// vger runs the binary with a clean environment plus env.
+func vger(t *testing.T, env []string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), code
+}
+
+func TestBadConfigurationIsOneClearLine(t *testing.T) {
+	t.Parallel()
+	out, code := vger(t, []string{"VGER_ADDR=notanaddress"}, "serve")
+	if code != exitUsage || !strings.Contains(out, "VGER_ADDR") || strings.Count(strings.TrimSpace(out), "\n") != 0 {
+		t.Fatalf("exit %d, output %q", code, out)
+	}
+	out, code = vger(t, []string{"DATABASE_URL=postgres://nope:1/x"}, "serve")
+	if code != exitFailure || !strings.Contains(out, "not reachable") || strings.Contains(out, "goroutine") {
+		t.Fatalf("exit %d, output %q", code, out)
+	}
+}
+
+func TestUnbuiltCommandsSaySoAndFail(t *testing.T) {
+	t.Parallel()
+	for _, c := range []string{"worker", "sync", "demo", "status", "board", "repo"} {
+		out, code := vger(t, nil, c)
+		if code == 0 || !strings.Contains(out, "not built yet") {
+			t.Errorf("%s: exit %d, %q", c, code, out)
+		}
+	}
+	if out, code := vger(t, nil, "frobnicate"); code != exitUsage || !strings.Contains(out, "unknown command") {
+		t.Errorf("unknown: exit %d, %q", code, out)
+	}
+}
+
+func TestHelpConfigMasksSecrets(t *testing.T) {
+	t.Parallel()
+	const canary = "canary-7f3a9d-secret"
+	out, code := vger(t, []string{"GITHUB_TOKEN=" + canary, "DATABASE_URL=postgres://u:" + canary + "@db/x"}, "help", "config")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	if strings.Contains(out, canary) {
+		t.Fatalf("secret printed:\n%s", out)
+	}
+	for _, v := range []string{"DATABASE_URL", "VGER_ADDR", "JIRA_URL", "GITHUB_TOKEN", "VGER_SYNC_INTERVAL", "127.0.0.1:8080", "postgres://u:xxxxx@db/x"} {
+		if !strings.Contains(out, v) {
+			t.Errorf("help config lacks %q", v)
+		}
+	}
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestEmbeddedDatabaseLifecycle is the foundation's promise end to end: no
+// DATABASE_URL, `vger migrate` then `vger serve` run a private cluster, the
+// server answers, and SIGTERM stops the server and the cluster.
+func TestEmbeddedDatabaseLifecycle(t *testing.T) {
+	t.Parallel()
+	if _, err := pglocal.FindBinaries(0); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	dataDir := filepath.Join(t.TempDir(), "data")
+	env := []string{"VGER_DATA_DIR=" + dataDir}
+	t.Cleanup(func() { removeCluster(dataDir) })
+
+	// serve refuses an unmigrated database and says what to do.
+	out, code := vger(t, env, "serve", "--addr", freePort(t))
+	if code == 0 || !strings.Contains(out, "vger migrate") {
+		t.Fatalf("serve before migrate: exit %d %q", code, out)
+	}
+	if out, code := vger(t, env, "migrate"); code != 0 || !strings.Contains(out, "0001_initial.sql") {
+		t.Fatalf("migrate: exit %d %q", code, out)
+	}
+	if out, code := vger(t, env, "migrate"); code != 0 || !strings.Contains(out, "up to date") {
+		t.Fatalf("second migrate: exit %d %q", code, out)
+	}
+
+	addr := freePort(t)
+	cmd := exec.Command(binary, "serve", "--addr", addr)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "VGER_LOG_FORMAT=json"}, env...)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	waitFor(t, lines, `"msg":"serving"`)
+
+	for path, want := range map[string]string{"/readyz": "ready", "/": `data-testid="page-title"`} {
+		res, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Fatalf("%s: %d %q", path, res.StatusCode, body)
+		}
+	}
+	pid, _ := clusterPID(dataDir)
+	if pid == 0 {
+		t.Fatal("no postmaster.pid while serving")
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve exited with %v", err)
+		}
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("serve did not stop on SIGTERM")
+	}
+	if err := syscall.Kill(pid, 0); err == nil && !zombie(pid) {
+		t.Fatalf("postgres %d still running after serve stopped", pid)
+	}
+}
+
+func waitFor(t *testing.T, lines <-chan string, want string) {
+	t.Helper()
+	timeout := time.After(60 * time.Second)
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("process ended before %s", want)
+			}
+			if strings.Contains(l, want) {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("timed out waiting for %s", want)
+		}
+	}
+}
+
+func clusterDir(dataDir string) string {
+	b, err := os.ReadFile(filepath.Join(dataDir, "cluster.json"))
+	if err != nil {
+		return ""
+	}
+	i := strings.Index(string(b), `"cluster_dir": "`)
+	if i < 0 {
+		return ""
+	}
+	rest := string(b)[i+len(`"cluster_dir": "`):]
+	return rest[:strings.IndexByte(rest, '"')]
+}
+
+func clusterPID(dataDir string) (int, error) {
+	b, err := os.ReadFile(filepath.Join(clusterDir(dataDir), "postmaster.pid"))
+	if err != nil {
+		return 0, err
+	}
+	var pid int
+	_, err = fmt.Sscanf(string(b), "%d", &pid)
+	return pid, err
+}
+
+func zombie(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	return i > 0 && i+2 < len(b) && b[i+2] == 'Z'
+}
+
+func removeCluster(dataDir string) {
+	if d := clusterDir(dataDir); d != "" && !strings.HasPrefix(d, dataDir) {
+		// as root the cluster lives outside the (0700) data dir
+		exec.CommandContext(context.Background(), "pg_ctl", "stop", "-D", d, "-m", "immediate").Run()
+		os.RemoveAll(d)
+	}
+}

@@ -1,0 +1,76 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/vger-dev/vger/internal/config"
+	"github.com/vger-dev/vger/web"
+)
+
+// Serve runs the web server until ctx is cancelled, then drains requests in
+// flight and releases the database.
+func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, version string) (err error) {
+	db, err := OpenDatabase(ctx, cfg, log, "vger-serve")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := db.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	if err := db.RequireCurrentSchema(ctx); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on VGER_ADDR=%s: %w", cfg.Addr, err)
+	}
+	return ServeListener(ctx, ln, db, cfg, log, version)
+}
+
+// ServeListener serves on an open listener (the demo and tests use it).
+func ServeListener(ctx context.Context, ln net.Listener, db *Database, cfg *config.Config, log *slog.Logger, version string) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s := web.New(db.Store, log, reg)
+	s.Version = version
+	s.RequestTimeout = cfg.RequestTimeout
+	s.Secrets = cfg.Secrets()
+	srv := &http.Server{
+		Handler:           s.Routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      cfg.RequestTimeout + 10*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "version", version)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,96 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/vger-dev/vger/internal/config"
+	"github.com/vger-dev/vger/internal/store"
+	"github.com/vger-dev/vger/web/views"
+)
+
+// Error is an error with its HTTP meaning. Handlers return it (or any
+// error: unknown errors become a 500 whose details go to the log only).
+type Error struct {
+	Status  int
+	Heading string
+	Message string
+	Param   string
+	Allowed string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Param != "" {
+		return fmt.Sprintf("%d: parameter %s: %s", e.Status, e.Param, e.Message)
+	}
+	return fmt.Sprintf("%d: %s", e.Status, e.Message)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// InvalidParam is the 400 for a malformed URL parameter: it names the
+// parameter and what it accepts.
+func InvalidParam(param, problem, allowed string) *Error {
+	return &Error{Status: http.StatusBadRequest, Heading: "Bad request", Param: param, Message: problem, Allowed: allowed}
+}
+
+// NotFound is a 404 with a message for people.
+func NotFound(msg string) *Error {
+	return &Error{Status: http.StatusNotFound, Heading: "Not found", Message: msg}
+}
+
+// handlerFunc is a handler that returns its failure instead of writing it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle adapts a handlerFunc: its error becomes a status code and the
+// error page, in one place. name labels the route in metrics.
+func (s *Server) handle(name string, fn handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		setRouteName(r, name)
+		if err := fn(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	}
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+	case errors.Is(err, store.ErrNotFound):
+		e = NotFound("There is no such thing here.")
+	case errors.Is(err, store.ErrConflict):
+		e = &Error{Status: http.StatusConflict, Heading: "Conflict", Message: "That name is taken."}
+	case errors.Is(err, context.DeadlineExceeded):
+		e = &Error{Status: http.StatusServiceUnavailable, Heading: "Too slow", Message: "The page took too long to prepare. Try a shorter date range, or again in a moment."}
+	case errors.Is(err, context.Canceled):
+		return // the client went away
+	default:
+		e = &Error{Status: http.StatusInternalServerError, Heading: "Something went wrong", Message: "The server could not show this page. The error has been logged."}
+	}
+	id := middleware.GetReqID(r.Context())
+	if e.Status >= 500 {
+		s.Log.Error("request failed", "path", r.URL.Path, "status", e.Status, "request_id", id, "err", config.Mask(err.Error(), s.Secrets...))
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(e.Status)
+	view := views.ErrorView{
+		Page:    views.Page{Title: e.Heading, Version: s.Version},
+		Status:  e.Status,
+		Heading: e.Heading,
+		Message: config.Mask(e.Message, s.Secrets...),
+		Param:   e.Param,
+		Allowed: e.Allowed,
+		ID:      id,
+	}
+	if r.Method == http.MethodHead {
+		return
+	}
+	views.ErrorPage(view).Render(r.Context(), w)
+}

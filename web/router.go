@@ -1,0 +1,54 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/vger-dev/vger/static"
+)
+
+// Routes is the whole route table, top to bottom.
+func (s *Server) Routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID)
+	r.Use(s.recoverer)
+	r.Use(s.logRequests)
+	r.Use(securityHeaders)
+	r.Use(s.timeout)
+	// Cross-site POSTs are refused (Sec-Fetch-Site / Origin checks).
+	r.Use(http.NewCrossOriginProtection().Handler)
+
+	// Operations.
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Handle("/metrics", s.metricsHandler())
+
+	// Static files, embedded in the binary.
+	sub, _ := fs.Sub(static.FS, ".")
+	r.Handle("/static/*", http.StripPrefix("/static/", staticFiles(sub)))
+	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
+	})
+
+	// Pages.
+	r.Get("/", s.handle("home", s.home))
+
+	r.NotFound(s.handle("not_found", func(w http.ResponseWriter, r *http.Request) error {
+		return NotFound("There is no page at this address.")
+	}))
+	r.MethodNotAllowed(s.handle("method_not_allowed", func(w http.ResponseWriter, r *http.Request) error {
+		return &Error{Status: http.StatusMethodNotAllowed, Heading: "Method not allowed", Message: r.Method + " is not accepted here."}
+	}))
+	return r
+}
+
+func (s *Server) metricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.gatherer, promhttp.HandlerOpts{})
+}
+
+var _ prometheus.Gatherer = (*prometheus.Registry)(nil)

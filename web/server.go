@@ -1,0 +1,72 @@
+// Package web is Vger's HTTP front end: the route table, handlers that
+// return errors to one adapter, and templ views. It reads the store and
+// never syncs.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/vger-dev/vger/internal/store"
+)
+
+// Server holds what handlers need. It has no mutable state of its own, so
+// any number of servers can run behind a load balancer.
+type Server struct {
+	Store          *store.Store
+	Log            *slog.Logger
+	Now            func() time.Time
+	Version        string
+	RequestTimeout time.Duration
+	// Secrets are scrubbed from every error message before it is logged or shown.
+	Secrets []string
+
+	metrics *httpMetrics
+}
+
+// New returns a server with defaults filled in and its Prometheus collectors
+// registered on reg (nil: a private registry).
+func New(st *store.Store, log *slog.Logger, reg *prometheus.Registry) *Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	return &Server{
+		Store:          st,
+		Log:            log,
+		Now:            time.Now,
+		Version:        "dev",
+		RequestTimeout: 30 * time.Second,
+		metrics:        newHTTPMetrics(reg),
+	}
+}
+
+// Ready reports whether the server can answer pages: the database answers
+// and its schema is current.
+func (s *Server) Ready(ctx context.Context) error {
+	if err := s.Store.Ping(ctx); err != nil {
+		return err
+	}
+	_, err := s.Store.CheckSchema(ctx)
+	return err
+}
+
+func (s *Server) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// ServeHTTP serves the route table.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.Routes().ServeHTTP(w, r)
+}

@@ -1,0 +1,171 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/vger-dev/vger/internal/browsertest"
+	"github.com/vger-dev/vger/internal/pgtest"
+	"github.com/vger-dev/vger/internal/store"
+	"github.com/vger-dev/vger/web"
+)
+
+func TestMain(m *testing.M) {
+	// Both harnesses: the browser closes before the database cluster stops.
+	pgtest.Main(&browserClosing{m})
+}
+
+type browserClosing struct{ m *testing.M }
+
+func (b *browserClosing) Run() int {
+	code := b.m.Run()
+	browsertest.Close()
+	return code
+}
+
+func newServer(t *testing.T) (*web.Server, *store.Store) {
+	t.Helper()
+	st := pgtest.Store(t)
+	s := web.New(st, slog.New(slog.DiscardHandler), nil)
+	return s, st
+}
+
+func get(t *testing.T, h http.Handler, target string) (*http.Response, string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+	res := rec.Result()
+	body, _ := io.ReadAll(res.Body)
+	return res, string(body)
+}
+
+func doc(t *testing.T, body string) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestHomeEmptyStateExplainsHowToAddATeam(t *testing.T) {
+	t.Parallel()
+	s, _ := newServer(t)
+	res, body := get(t, s.Routes(), "/")
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	d := doc(t, body)
+	empty := d.Find(`[data-testid="empty-state"]`)
+	if empty.Length() != 1 || !strings.Contains(empty.Text(), "make demo") || !strings.Contains(empty.Text(), "vger board add") {
+		t.Fatalf("empty state missing or unhelpful: %q", empty.Text())
+	}
+}
+
+func TestHomeListsTeamsEscaped(t *testing.T) {
+	t.Parallel()
+	s, st := newServer(t)
+	ctx := context.Background()
+	if _, err := st.CreateTeam(ctx, `<script>alert(1)</script> Payments`, "payments"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateTeam(ctx, "Apps", "apps"); err != nil {
+		t.Fatal(err)
+	}
+	_, body := get(t, s.Routes(), "/")
+	if strings.Contains(body, "<script>alert(1)") {
+		t.Fatal("team name rendered unescaped")
+	}
+	rows := doc(t, body).Find(`[data-testid="team-row"]`)
+	if rows.Length() != 2 {
+		t.Fatalf("want 2 team rows, got %d", rows.Length())
+	}
+	if first := strings.TrimSpace(rows.First().Find("td").First().Text()); first != "<script>alert(1)</script> Payments" {
+		// sorted by lower(name): "<" sorts before "a"
+		t.Fatalf("first row %q", first)
+	}
+}
+
+func TestUnknownParameterIs400NamingIt(t *testing.T) {
+	t.Parallel()
+	s, _ := newServer(t)
+	res, body := get(t, s.Routes(), "/?zoom=2&from=x")
+	if res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if p := doc(t, body).Find(`[data-testid="error-param"]`).Text(); p != "from" {
+		t.Fatalf("named parameter %q, want from", p)
+	}
+}
+
+func TestNotFoundPage(t *testing.T) {
+	t.Parallel()
+	s, _ := newServer(t)
+	res, body := get(t, s.Routes(), "/no/such/page")
+	if res.StatusCode != 404 || doc(t, body).Find(`[data-testid="error-status"]`).Text() != "404" {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+}
+
+func TestHealthReadyMetricsStatic(t *testing.T) {
+	t.Parallel()
+	s, _ := newServer(t)
+	h := s.Routes()
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready"} {
+		res, body := get(t, h, path)
+		if res.StatusCode != 200 || strings.TrimSpace(body) != want {
+			t.Errorf("%s: %d %q", path, res.StatusCode, body)
+		}
+	}
+	get(t, h, "/")
+	res, body := get(t, h, "/metrics")
+	if res.StatusCode != 200 || !strings.Contains(body, `vger_http_request_duration_seconds_count{code="200",method="GET",route="home"}`) {
+		t.Errorf("metrics: %d\n%s", res.StatusCode, body)
+	}
+	res, body = get(t, h, "/static/css/vger.css")
+	if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Type"), "text/css") || !strings.Contains(body, "--accent") {
+		t.Errorf("css: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if res, _ := get(t, h, "/static/"); res.StatusCode != 404 {
+		t.Errorf("directory listing: %d", res.StatusCode)
+	}
+}
+
+func TestReadyzRefusesOutdatedSchema(t *testing.T) {
+	t.Parallel()
+	st, err := store.Open(context.Background(), pgtest.EmptyDSN(t), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s := web.New(st, nil, nil)
+	res, body := get(t, s.Routes(), "/readyz")
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "vger migrate") {
+		t.Fatalf("%d %q", res.StatusCode, body)
+	}
+}
+
+func TestSecurityHeadersAndCrossOriginPost(t *testing.T) {
+	t.Parallel()
+	s, _ := newServer(t)
+	h := s.Routes()
+	res, _ := get(t, h, "/")
+	csp := res.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("headers: %v", res.Header)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("x=1"))
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Fatalf("cross-site POST: %d", rec.Code)
+	}
+}
