@@ -38,11 +38,11 @@ type FlagChange struct {
 // that no longer match the board's filter are left out of every view, past weeks included.
 func (is *Issue) InScope() bool { return !is.Deleted && !is.OutOfFilter }
 
-// initialStatus: at creation the issue enters the `from` of its first change, or its current
-// status when it has none (Vger hard-coded "Open").
-func (is *Issue) initialStatus() string {
-	if len(is.Changes) > 0 {
-		return is.Changes[0].From
+// initialStatus: at creation the issue enters the `from` of its first change (in time order),
+// or its current status when it has none (Vger hard-coded "Open").
+func initialStatus(is *Issue, ordered []StatusChange) string {
+	if len(ordered) > 0 {
+		return ordered[0].From
 	}
 	return is.Status
 }

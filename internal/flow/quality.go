@@ -42,9 +42,10 @@ func (b *Board) DataQuality(issues []Issue) DataQuality {
 			seen = append(seen, id)
 			q.UnmappedStatuses[id]++
 		}
-		visit(is.initialStatus())
+		changes := orderedChanges(is.Changes)
+		visit(initialStatus(is, changes))
 		moved := false
-		for _, c := range is.Changes {
+		for _, c := range changes {
 			visit(c.To)
 			if c.At.Before(is.Created) {
 				moved = true
@@ -53,7 +54,7 @@ func (b *Board) DataQuality(issues []Issue) DataQuality {
 		if moved {
 			q.MovedChanges++
 		}
-		if n := len(is.Changes); n > 0 && is.Changes[n-1].To != is.Status {
+		if n := len(changes); n > 0 && changes[n-1].To != is.Status {
 			q.StatusMismatch++
 		}
 	}

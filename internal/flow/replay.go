@@ -33,9 +33,9 @@ func (b *Board) posAfter(id string, cur int16) int16 {
 func (b *Board) replay(is *Issue, buf []step) (steps []step, moved int, mismatch bool) {
 	created := is.Created
 	cms := created.UnixMilli()
-	pos := b.posAfter(is.initialStatus(), BeforeBoard)
-	steps = append(buf[:0], step{at: created, ms: cms, pos: pos})
 	changes := orderedChanges(is.Changes)
+	pos := b.posAfter(initialStatus(is, changes), BeforeBoard)
+	steps = append(buf[:0], step{at: created, ms: cms, pos: pos})
 	for i := range changes {
 		c := &changes[i]
 		at, ms := c.At, c.At.UnixMilli()

@@ -28,21 +28,48 @@ var (
 
 func newZoneTable(loc *time.Location) zoneTable {
 	t := zoneFrom.In(loc)
-	_, off := t.Zone()
-	z := zoneTable{starts: []int64{math.MinInt64}, offs: []int64{int64(off) * 1000}}
-	for {
-		_, end := t.ZoneBounds()
-		if end.IsZero() || !end.After(t) || end.After(zoneTo) {
-			return z
-		}
-		_, off := end.Zone()
-		if o := int64(off) * 1000; o != z.offs[len(z.offs)-1] {
-			// Only offset changes matter; a rename (e.g. a new abbreviation) is not a boundary.
-			z.starts = append(z.starts, end.UnixMilli())
+	z := zoneTable{starts: []int64{math.MinInt64}, offs: []int64{offsetMs(t)}}
+	add := func(at time.Time) {
+		if o := offsetMs(at); o != z.offs[len(z.offs)-1] {
+			// Only offset changes matter; a rename (a new abbreviation) is not a boundary.
+			z.starts = append(z.starts, at.UnixMilli())
 			z.offs = append(z.offs, o)
 		}
+	}
+	for t.Before(zoneTo) {
+		_, end := t.ZoneBounds()
+		if end.IsZero() {
+			return z // the zone goes on forever
+		}
+		if !end.After(t) {
+			// Time.ZoneBounds can fail to advance (Go 1.26 returns 31 Dec 01:00 again and
+			// again at the end of leap years computed from the zone's rule string): step a
+			// day and locate any offset change inside it by bisection.
+			next := t.Add(24 * time.Hour)
+			if offsetMs(next) != offsetMs(t) {
+				lo, hi := t, next // offset(lo) = old, offset(hi) = new
+				for hi.Sub(lo) > time.Second {
+					mid := lo.Add(hi.Sub(lo) / 2)
+					if offsetMs(mid) == offsetMs(lo) {
+						lo = mid
+					} else {
+						hi = mid
+					}
+				}
+				add(hi)
+			}
+			t = next
+			continue
+		}
+		add(end)
 		t = end
 	}
+	return z
+}
+
+func offsetMs(t time.Time) int64 {
+	_, off := t.Zone()
+	return int64(off) * 1000
 }
 
 // period is the index of the offset period containing instant u.
