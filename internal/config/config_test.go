@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,5 +120,25 @@ func TestGraphQLURLEnterprise(t *testing.T) {
 	}
 	if got := c.GraphQLURL(); got != "https://ghe.example.com/api/graphql" {
 		t.Fatalf("got %q", got)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite docs/configuration.md")
+
+func TestConfigurationDocIsCurrent(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join("..", "..", "docs", "configuration.md")
+	want := Markdown()
+	if *update {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Fatal("docs/configuration.md is out of date: run go test ./internal/config -update")
 	}
 }
