@@ -101,9 +101,7 @@ CREATE TABLE jira_issues (
     updated_at         timestamptz NOT NULL,
     resolved_at        timestamptz,
     deleted_at         timestamptz,                   -- no longer returned by JIRA; history kept
-    history_complete   boolean NOT NULL DEFAULT false, -- every changelog entry was read
-    first_seen_at      timestamptz NOT NULL DEFAULT now(),
-    last_seen_at       timestamptz NOT NULL DEFAULT now()
+    first_seen_at      timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX jira_issues_key ON jira_issues (key);
 CREATE INDEX jira_issues_updated_at ON jira_issues (updated_at);
