@@ -13,8 +13,8 @@ import (
 // The product's metric engine lives in internal/flow and is deliberately not used here.
 type flowStats struct {
 	issues, doneNow, reopened, unmapped, moved int
-	transitions, weekday                        int
-	boards                                      []boardStats
+	transitions, weekday                       int
+	boards                                     []boardStats
 }
 
 type boardStats struct {
