@@ -136,7 +136,7 @@ type BoardConfig struct {
 	Start, End int
 	// InvalidResolutions mark abandoned work; nil = DefaultInvalidResolutions.
 	InvalidResolutions []string
-	RollingWeeks       int        // W; 0 = 12
+	RollingWeeks       int        // W; 0 = 12; at least 4
 	FiscalYearStart    time.Month // first month of the fiscal year; 0 = January
 	WorkTypes          []WorkType
 	PRExcludeAuthors   []string // PR authors left out of PR views
@@ -207,8 +207,9 @@ func NewBoard(cfg BoardConfig) (*Board, error) {
 	if cfg.Start < 0 || cfg.End >= n || cfg.Start >= cfg.End {
 		bad(ErrWindow, "lead time must start in a column before the one where it ends (start %d, end %d, columns 0..%d)", cfg.Start, cfg.End, n-1)
 	}
-	if cfg.RollingWeeks < 0 {
-		bad(ErrSetting, "the rolling window must be at least 1 week, it is %d", cfg.RollingWeeks)
+	if cfg.RollingWeeks != 0 && cfg.RollingWeeks < minWeeks {
+		// Every rolling statistic needs 4 weeks: a shorter window would only ever show gaps.
+		bad(ErrSetting, "the rolling window must be at least %d weeks, it is %d", minWeeks, cfg.RollingWeeks)
 	}
 	if cfg.FiscalYearStart < 0 || cfg.FiscalYearStart > 12 {
 		bad(ErrSetting, "the fiscal year must start in month 1..12, not %d", cfg.FiscalYearStart)

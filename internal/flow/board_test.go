@@ -31,6 +31,7 @@ func TestNewBoardRefusesBadConfig(t *testing.T) {
 			c.WorkTypes = []WorkType{{"A", []string{"Story"}}, {"A", []string{"Bug"}}}
 		}, []error{ErrDuplicateName}, ""},
 		{"negative window", func(c *BoardConfig) { c.RollingWeeks = -1 }, []error{ErrSetting}, ""},
+		{"window shorter than 4 weeks", func(c *BoardConfig) { c.RollingWeeks = 3 }, []error{ErrSetting}, "at least 4 weeks"},
 		{"fiscal month 13", func(c *BoardConfig) { c.FiscalYearStart = 13 }, []error{ErrSetting}, ""},
 		{"unknown day mode", func(c *BoardConfig) { c.DayMode = 7 }, []error{ErrSetting}, ""},
 		{"several at once", func(c *BoardConfig) {

@@ -6,13 +6,13 @@ import (
 )
 
 // Days is the duration from a to c in the board's day mode (0 when c is not after a).
-func (b *Board) Days(a, c time.Time) float64 { return b.span(a.UnixMilli(), c.UnixMilli()) }
+func (b *Board) Days(a, c time.Time) float64 { return b.span(instant(a), instant(c)) }
 
 // WorkingDays is the duration from a to c in working days, whatever the board's day mode: for
 // each local Monday-to-Friday that is not a holiday, the share of that local day (23, 24 or 25
 // hours long) that lies in [a, c).
 func (b *Board) WorkingDays(a, c time.Time) float64 {
-	return b.working(a.UnixMilli(), c.UnixMilli())
+	return b.working(instant(a), instant(c))
 }
 
 // CalendarDays is elapsed time / 24 h (0 when c is not after a).
@@ -28,7 +28,7 @@ func (b *Board) span(a, c int64) float64 {
 		if c <= a {
 			return 0
 		}
-		return float64(c-a) / float64(msPerDay)
+		return float64(c-a) / float64(nsPerDay)
 	}
 	return b.working(a, c)
 }
@@ -97,10 +97,10 @@ func (b *Board) countWorkdays(x, y int64) int64 {
 }
 
 // localDay is the board-local day of instant t.
-func (b *Board) localDay(t time.Time) int64 { return b.zone.localDay(t.UnixMilli()) }
+func (b *Board) localDay(t time.Time) int64 { return b.zone.localDay(instant(t)) }
 
 // dayStartTime is the first instant of local day d.
-func (b *Board) dayStartTime(d int64) time.Time { return time.UnixMilli(b.zone.dayStart(d)) }
+func (b *Board) dayStartTime(d int64) time.Time { return fromInstant(b.zone.dayStart(d)) }
 
 // Today is now's local date in the board's zone.
 func (b *Board) Today(now time.Time) Date { return dateOfDay(b.localDay(now)) }

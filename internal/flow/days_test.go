@@ -161,24 +161,24 @@ func TestZoneTableMatchesTimePackage(t *testing.T) {
 			loc := loadLoc(t, name)
 			z := newZoneTable(loc)
 			rng := rand.New(rand.NewPCG(3, uint64(len(name))))
-			lo := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
-			hi := time.Date(2150, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+			lo := instant(time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC))
+			hi := instant(time.Date(2150, 1, 1, 0, 0, 0, 0, time.UTC))
 			for i := 0; i < 3000; i++ {
 				u := lo + rng.Int64N(hi-lo)
-				if got, want := z.localDay(u), DateOf(time.UnixMilli(u), loc).day(); got != want {
-					t.Fatalf("localDay(%v) = %v, want %v", time.UnixMilli(u).In(loc), dateOfDay(got), dateOfDay(want))
+				if got, want := z.localDay(u), DateOf(fromInstant(u), loc).day(); got != want {
+					t.Fatalf("localDay(%v) = %v, want %v", fromInstant(u).In(loc), dateOfDay(got), dateOfDay(want))
 				}
 			}
 			for i := 0; i < 150; i++ {
-				d := DateOf(time.UnixMilli(lo+rng.Int64N(hi-lo)), loc).day()
+				d := DateOf(fromInstant(lo+rng.Int64N(hi-lo)), loc).day()
 				got := z.dayStart(d)
 				// Reference: the first whole minute whose local date is d or later.
-				ref := time.UnixMilli(d*msPerDay - 26*msPerHour)
+				ref := fromInstant(d*nsPerDay - 26*nsPerHour)
 				for DateOf(ref, loc).day() < d {
 					ref = ref.Add(time.Minute)
 				}
-				if got != ref.UnixMilli() {
-					t.Fatalf("dayStart(%v) = %v, want %v", dateOfDay(d), time.UnixMilli(got).In(loc), ref.In(loc))
+				if got != instant(ref) {
+					t.Fatalf("dayStart(%v) = %v, want %v", dateOfDay(d), fromInstant(got).In(loc), ref.In(loc))
 				}
 			}
 		})
@@ -204,7 +204,7 @@ func TestDSTDayLengths(t *testing.T) {
 	for _, tt := range tests {
 		z := newZoneTable(loadLoc(t, tt.zone))
 		d := tt.day.day()
-		if got := float64(z.dayStart(d+1)-z.dayStart(d)) / float64(msPerHour); got != tt.hours {
+		if got := float64(z.dayStart(d+1)-z.dayStart(d)) / float64(nsPerHour); got != tt.hours {
 			t.Errorf("%s %s lasts %v h, want %v", tt.zone, tt.day, got, tt.hours)
 		}
 	}

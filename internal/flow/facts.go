@@ -91,14 +91,14 @@ func (b *Board) Facts(is Issue, now time.Time) IssueFacts {
 	}
 
 	if startIdx >= 0 && doneIdx >= 0 {
-		a, c := steps[startIdx].ms, steps[doneIdx].ms
+		a, c := steps[startIdx].ns, steps[doneIdx].ns
 		lead := b.span(a, c)
 		f.LeadTime = Some(lead)
 		f.CalendarDays = Some(steps[doneIdx].at.Sub(steps[startIdx].at).Hours() / 24)
 		ts := StateTimes{InState: make([]float64, b.end-b.start)}
 		active := 0.0
 		for i := startIdx; i < doneIdx; i++ {
-			d := b.span(steps[i].ms, steps[i+1].ms)
+			d := b.span(steps[i].ns, steps[i+1].ns)
 			if p := steps[i].pos; p >= s && p < e {
 				ts.InState[p-s] += d
 				if b.active[p] {
@@ -119,14 +119,14 @@ func (b *Board) Facts(is Issue, now time.Time) IssueFacts {
 		if doneIdx >= 0 {
 			end = steps[doneIdx].at
 		}
-		blocked := b.blocked(&is, steps[startIdx].ms, end.UnixMilli())
+		blocked := b.blocked(&is, steps[startIdx].ns, instant(end))
 		f.Blocked = Some(blocked)
 		if doneIdx >= 0 && f.LeadTime.V > 0 {
 			f.BlockedShare = Some(blocked / f.LeadTime.V)
 		}
 	}
 	if startIdx >= 0 && b.InProgress(f.Position) {
-		f.Age = Some(b.span(steps[startIdx].ms, now.UnixMilli()))
+		f.Age = Some(b.span(steps[startIdx].ns, instant(now)))
 	}
 	return f
 }
@@ -137,7 +137,7 @@ func (b *Board) blocked(is *Issue, from, to int64) float64 {
 	if to <= from || len(is.Flags) == 0 {
 		return 0
 	}
-	cms := is.Created.UnixMilli()
+	cns := instant(is.Created)
 	total := 0.0
 	flagged, since := false, int64(0)
 	add := func(x, y int64) {
@@ -145,7 +145,7 @@ func (b *Board) blocked(is *Issue, from, to int64) float64 {
 		total += b.span(x, y)
 	}
 	for _, fc := range orderedFlags(is.Flags) {
-		t := max(fc.At.UnixMilli(), cms)
+		t := max(instant(fc.At), cns)
 		switch {
 		case fc.Flagged && !flagged:
 			flagged, since = true, t

@@ -11,7 +11,19 @@ import (
 var (
 	ErrUnknownWorkType = errors.New("unknown work type")
 	ErrRange           = errors.New("the range ends before it starts")
+	ErrWindowTooShort  = errors.New("the rolling window must be at least 4 weeks")
 )
+
+// windowOr validates a view's rolling window; 0 = the board's.
+func (b *Board) windowOr(w int) (int, error) {
+	switch {
+	case w == 0:
+		return b.window, nil
+	case w < minWeeks:
+		return 0, fmt.Errorf("window %d: %w", w, ErrWindowTooShort)
+	}
+	return w, nil
+}
 
 // typeFilter decides which issues a view counts, by current issue type. No names = every work
 // type of the board (or every issue when the board defines none); names must exist.

@@ -92,9 +92,9 @@ func (b *Board) PRWeekly(prs []PullRequest, q PRQuery, now time.Time) (PRSeries,
 	if err != nil {
 		return PRSeries{}, err
 	}
-	window := q.Window
-	if window <= 0 {
-		window = b.window
+	window, err := b.windowOr(q.Window)
+	if err != nil {
+		return PRSeries{}, err
 	}
 	percents := q.Percents
 	if percents == nil {

@@ -5,7 +5,7 @@ import "time"
 // step is one moment the issue's position changed (the first is the creation event).
 type step struct {
 	at  time.Time
-	ms  int64
+	ns  int64 // instant(at)
 	pos int16
 }
 
@@ -32,20 +32,20 @@ func (b *Board) posAfter(id string, cur int16) int16 {
 // status. It also reports how many changes were moved and whether the status field disagreed.
 func (b *Board) replay(is *Issue, buf []step) (steps []step, moved int, mismatch bool) {
 	created := is.Created
-	cms := created.UnixMilli()
+	cns := instant(created)
 	changes := orderedChanges(is.Changes)
 	pos := b.posAfter(initialStatus(is, changes), BeforeBoard)
-	steps = append(buf[:0], step{at: created, ms: cms, pos: pos})
+	steps = append(buf[:0], step{at: created, ns: cns, pos: pos})
 	for i := range changes {
 		c := &changes[i]
-		at, ms := c.At, c.At.UnixMilli()
-		if ms < cms || at.Before(created) {
-			at, ms = created, cms
+		at, ns := c.At, instant(c.At)
+		if ns < cns || at.Before(created) {
+			at, ns = created, cns
 			moved++
 		}
 		np := b.posAfter(c.To, pos)
 		if np != pos {
-			steps = append(steps, step{at: at, ms: ms, pos: np})
+			steps = append(steps, step{at: at, ns: ns, pos: np})
 			pos = np
 		}
 	}

@@ -63,9 +63,9 @@ func (b *Board) Weekly(facts []IssueFacts, q WeeklyQuery, now time.Time) (Weekly
 	if err != nil {
 		return WeeklySeries{}, err
 	}
-	window := q.Window
-	if window <= 0 {
-		window = b.window
+	window, err := b.windowOr(q.Window)
+	if err != nil {
+		return WeeklySeries{}, err
 	}
 	percents := q.Percents
 	if percents == nil {
