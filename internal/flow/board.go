@@ -3,6 +3,7 @@ package flow
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -141,6 +142,7 @@ type BoardConfig struct {
 	WorkTypes          []WorkType
 	PRExcludeAuthors   []string // PR authors left out of PR views
 	PRBaseBranches     []string // base branches kept in PR views; empty = all
+	TagPattern         string   // regular expression selecting the tags drawn; "" = every tag
 }
 
 // Sentinel errors for configuration problems; test with errors.Is. NewBoard returns them inside
@@ -184,6 +186,7 @@ type Board struct {
 	wtIndex   map[string]int
 	prExclude map[string]bool
 	prBase    map[string]bool
+	tagRe     *regexp.Regexp
 }
 
 // unmappedPos marks an unmapped, not-done status in statusPos: entering it keeps the position.
@@ -214,12 +217,20 @@ func NewBoard(cfg BoardConfig) (*Board, error) {
 	if cfg.FiscalYearStart < 0 || cfg.FiscalYearStart > 12 {
 		bad(ErrSetting, "the fiscal year must start in month 1..12, not %d", cfg.FiscalYearStart)
 	}
+	var tagRe *regexp.Regexp
+	if cfg.TagPattern != "" {
+		re, err := regexp.Compile(cfg.TagPattern)
+		if err != nil {
+			bad(ErrSetting, "the tag pattern %q is not a regular expression: %v", cfg.TagPattern, err)
+		}
+		tagRe = re
+	}
 	if cfg.DayMode != Working && cfg.DayMode != Calendar {
 		bad(ErrSetting, "unknown day mode %d", cfg.DayMode)
 	}
 	b := &Board{cfg: cfg, loc: cfg.Location, n: n, start: cfg.Start, end: cfg.End,
 		window: cfg.RollingWeeks, fiscal: int(cfg.FiscalYearStart),
-		statusPos: make(map[string]int16, len(cfg.Statuses)+n), mapped: map[string]bool{}}
+		statusPos: make(map[string]int16, len(cfg.Statuses)+n), mapped: map[string]bool{}, tagRe: tagRe}
 	if b.loc == nil {
 		b.loc = time.UTC
 	}

@@ -34,6 +34,7 @@ func TestNewBoardRefusesBadConfig(t *testing.T) {
 		{"window shorter than 4 weeks", func(c *BoardConfig) { c.RollingWeeks = 3 }, []error{ErrSetting}, "at least 4 weeks"},
 		{"fiscal month 13", func(c *BoardConfig) { c.FiscalYearStart = 13 }, []error{ErrSetting}, ""},
 		{"unknown day mode", func(c *BoardConfig) { c.DayMode = 7 }, []error{ErrSetting}, ""},
+		{"bad tag pattern", func(c *BoardConfig) { c.TagPattern = "v(" }, []error{ErrSetting}, `"v("`},
 		{"several at once", func(c *BoardConfig) {
 			c.Start, c.End = 2, 1
 			c.WorkTypes = []WorkType{{"Chores", nil}}

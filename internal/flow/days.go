@@ -99,9 +99,6 @@ func (b *Board) countWorkdays(x, y int64) int64 {
 // localDay is the board-local day of instant t.
 func (b *Board) localDay(t time.Time) int64 { return b.zone.localDay(instant(t)) }
 
-// dayStartTime is the first instant of local day d.
-func (b *Board) dayStartTime(d int64) time.Time { return fromInstant(b.zone.dayStart(d)) }
-
 // Today is now's local date in the board's zone.
 func (b *Board) Today(now time.Time) Date { return dateOfDay(b.localDay(now)) }
 

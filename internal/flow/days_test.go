@@ -209,3 +209,17 @@ func TestDSTDayLengths(t *testing.T) {
 		}
 	}
 }
+
+// TestInstantClamp: a zero or absurd time (bad source data) is clamped instead of overflowing.
+func TestInstantClamp(t *testing.T) {
+	t.Parallel()
+	if instant(time.Time{}) != instant(zoneFrom) || instant(time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)) != instant(zoneTo) {
+		t.Error("instants outside 1900..2200 must clamp")
+	}
+	b := simpleBoard(t, nil)
+	// An issue without a creation time still gets facts, not a panic or a negative duration.
+	f := b.Facts(Issue{Key: "Z", Status: "2"}, at(t, "2025-03-14T12:00:00Z"))
+	if !f.Age.OK || f.Age.V < 0 {
+		t.Errorf("age of an issue created at the zero time: %v", f.Age)
+	}
+}

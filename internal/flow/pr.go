@@ -173,3 +173,8 @@ func TagMarkers(tags []Tag, pattern *regexp.Regexp, from, to time.Time) []Tag {
 	slices.SortStableFunc(out, func(a, b Tag) int { return a.At.Compare(b.At) })
 	return out
 }
+
+// Tags returns the board's tag markers in [from, to): TagMarkers with the board's tag pattern.
+func (b *Board) Tags(tags []Tag, from, to time.Time) []Tag {
+	return TagMarkers(tags, b.tagRe, from, to)
+}

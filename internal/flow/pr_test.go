@@ -133,4 +133,9 @@ func TestTagMarkers(t *testing.T) {
 	if got := names(TagMarkers(tags, nil, from, to)); got != "[v3.0 v1.0 nightly v1.1-rc1 v1.1]" {
 		t.Errorf("all tags: %s", got)
 	}
+	// The board's pattern does the same.
+	b := simpleBoard(t, func(c *BoardConfig) { c.TagPattern = `^v\d+\.\d+$` })
+	if got := names(b.Tags(tags, from, to)); got != "[v3.0 v1.0 v1.1]" {
+		t.Errorf("board tags: %s", got)
+	}
 }
