@@ -22,7 +22,7 @@ CREATE TABLE boards (
     day_mode                text NOT NULL DEFAULT 'working' CHECK (day_mode IN ('working', 'calendar')),
     lead_start_seq          integer NOT NULL DEFAULT 0,
     lead_end_seq            integer NOT NULL DEFAULT 1,
-    rolling_weeks           integer NOT NULL DEFAULT 12 CHECK (rolling_weeks BETWEEN 1 AND 104),
+    rolling_weeks           integer NOT NULL DEFAULT 12 CHECK (rolling_weeks BETWEEN 4 AND 104),
     include_subtasks        boolean NOT NULL DEFAULT false,
     invalid_resolutions     text[] NOT NULL DEFAULT ARRAY['Abandon','Abort','Descoped','Discard','Duplicate','Invalid','Not a Bug','Won''t Do','Won''t Fix','Cannot Reproduce'],
     holidays                date[] NOT NULL DEFAULT '{}',
@@ -197,6 +197,7 @@ CREATE TABLE sync_state (
     repo_id       bigint UNIQUE REFERENCES repos (id) ON DELETE CASCADE,
     watermark     timestamptz,          -- source rows updated before this are stored
     cursor        text NOT NULL DEFAULT '',
+    swept_at      timestamptz,          -- last deleted/out-of-filter sweep
     last_ok_at    timestamptz,
     last_error    text NOT NULL DEFAULT '',
     last_error_at timestamptz,

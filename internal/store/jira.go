@@ -187,3 +187,27 @@ func prune(ctx context.Context, tx pgx.Tx, table string, ids []int64, rows [][]a
 	}
 	return tag.RowsAffected(), nil
 }
+
+// JiraStatuses lists stored statuses by id.
+func (s *Store) JiraStatuses(ctx context.Context) ([]JiraStatus, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT id, name, category FROM jira_statuses ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (JiraStatus, error) {
+		var st JiraStatus
+		return st, r.Scan(&st.ID, &st.Name, &st.Category)
+	})
+}
+
+// JiraIssueTypes lists stored issue types by id.
+func (s *Store) JiraIssueTypes(ctx context.Context) ([]JiraIssueType, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT id, name, subtask, hierarchy_level FROM jira_issue_types ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (JiraIssueType, error) {
+		var t JiraIssueType
+		return t, r.Scan(&t.ID, &t.Name, &t.Subtask, &t.HierarchyLevel)
+	})
+}

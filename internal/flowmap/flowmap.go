@@ -1,0 +1,179 @@
+// Package flowmap translates between stored rows (internal/store) and the
+// metric engine's plain values (internal/flow): a board's settings into a
+// flow.Board, stored issues into flow.Issue, facts into rows and back,
+// and position segments into compact bytes.
+package flowmap
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/vger-dev/vger/internal/flow"
+	"github.com/vger-dev/vger/internal/store"
+)
+
+// Catalog is what names mean: statuses and issue types by id.
+type Catalog struct {
+	Statuses   []store.JiraStatus
+	IssueTypes []store.JiraIssueType
+}
+
+// Board compiles a stored board into the engine's board.
+func Board(b store.Board, cat Catalog) (*flow.Board, error) {
+	loc, err := time.LoadLocation(b.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("board %d time zone %q: %w", b.ID, b.TimeZone, err)
+	}
+	mode, err := flow.ParseDayMode(b.DayMode)
+	if err != nil {
+		return nil, err
+	}
+	cfg := flow.BoardConfig{
+		Location:           loc,
+		DayMode:            mode,
+		Start:              b.LeadStart,
+		End:                b.LeadEnd,
+		InvalidResolutions: b.InvalidResolutions,
+		RollingWeeks:       b.RollingWeeks,
+		FiscalYearStart:    time.Month(b.FiscalYearStartMonth),
+		PRExcludeAuthors:   b.PRExcludeAuthors,
+		PRBaseBranches:     b.PRBaseBranches,
+	}
+	for _, h := range b.Holidays {
+		cfg.Holidays = append(cfg.Holidays, flow.Date{Year: h.Year(), Month: h.Month(), Day: h.Day()})
+	}
+	for _, s := range cat.Statuses {
+		cfg.Statuses = append(cfg.Statuses, flow.Status{ID: s.ID, Name: s.Name, Category: flow.ParseCategory(s.Category)})
+	}
+	for _, st := range b.States {
+		cfg.States = append(cfg.States, flow.WorkState{Name: st.Name, StatusIDs: st.StatusIDs, Active: st.Active})
+	}
+	typeName := map[string]string{}
+	for _, t := range cat.IssueTypes {
+		typeName[t.ID] = t.Name
+	}
+	for _, wt := range b.WorkTypes {
+		w := flow.WorkType{Name: wt.Name}
+		for _, id := range wt.IssueTypeIDs {
+			if n, ok := typeName[id]; ok {
+				w.IssueTypes = append(w.IssueTypes, n)
+			} else {
+				w.IssueTypes = append(w.IssueTypes, id)
+			}
+		}
+		cfg.WorkTypes = append(cfg.WorkTypes, w)
+	}
+	return flow.NewBoard(cfg)
+}
+
+// Issue converts a stored board issue.
+func Issue(bi store.BoardIssue) flow.Issue {
+	is := flow.Issue{
+		ID:          strconv.FormatInt(bi.ID, 10),
+		Key:         bi.Key,
+		Type:        bi.TypeName,
+		Created:     bi.Created,
+		Status:      bi.StatusID,
+		Resolution:  bi.Resolution,
+		Deleted:     bi.DeletedAt != nil,
+		OutOfFilter: !bi.InFilter,
+		Changes:     make([]flow.StatusChange, len(bi.StatusChanges)),
+	}
+	for i, c := range bi.StatusChanges {
+		is.Changes[i] = flow.StatusChange{At: c.At, From: c.From, To: c.To}
+	}
+	if len(bi.FlagChanges) > 0 {
+		is.Flags = make([]flow.FlagChange, len(bi.FlagChanges))
+		for i, f := range bi.FlagChanges {
+			is.Flags[i] = flow.FlagChange{At: f.At, Flagged: f.Flagged}
+		}
+	}
+	return is
+}
+
+// Fact turns engine facts into a stored row. Values that depend on `now`
+// (age; blocked time of unfinished work) are not stored.
+func Fact(bi store.BoardIssue, f flow.IssueFacts, segs []flow.Segment) store.Fact {
+	row := store.Fact{
+		IssueID: bi.ID, Key: bi.Key, Summary: bi.Summary, Type: f.Type, Created: f.Created, InScope: f.InScope,
+		Position: f.Position, PositionSince: f.Since, Delivered: f.Delivered, Abandoned: f.Abandoned,
+		ClosedNotDelivered: f.ClosedNotDelivered, MovedChanges: f.MovedChanges, StatusMismatch: f.StatusMismatch,
+		Segments: EncodeSegments(segs),
+	}
+	row.StartedAt = optTime(f.Started)
+	row.DoneAt = optTime(f.Done)
+	row.LeadTime = optF(f.LeadTime)
+	row.CalendarDays = optF(f.CalendarDays)
+	row.FlowEfficiency = optF(f.FlowEfficiency)
+	if f.TimeInState.OK {
+		row.TimeInState = f.TimeInState.V.InState
+		o := f.TimeInState.V.Outside
+		row.Outside = &o
+	}
+	if f.Done.OK {
+		row.Blocked = optF(f.Blocked)
+		row.BlockedShare = optF(f.BlockedShare)
+	}
+	return row
+}
+
+func optTime(o flow.Opt[time.Time]) *time.Time {
+	if !o.OK {
+		return nil
+	}
+	t := o.V
+	return &t
+}
+
+func optF(o flow.Opt[float64]) *float64 {
+	if !o.OK {
+		return nil
+	}
+	v := o.V
+	return &v
+}
+
+// EncodeSegments packs segments as varints: the first time in Unix
+// milliseconds, then deltas, each followed by the position (zig-zag).
+func EncodeSegments(segs []flow.Segment) []byte {
+	buf := make([]byte, 0, len(segs)*6)
+	var prev int64
+	for i, s := range segs {
+		ms := s.From.UnixMilli()
+		if i == 0 {
+			buf = binary.AppendVarint(buf, ms)
+		} else {
+			buf = binary.AppendVarint(buf, ms-prev)
+		}
+		prev = ms
+		buf = binary.AppendVarint(buf, int64(s.Pos))
+	}
+	return buf
+}
+
+// DecodeSegments unpacks EncodeSegments' bytes, appending to dst.
+func DecodeSegments(dst []flow.Segment, b []byte) ([]flow.Segment, error) {
+	var prev int64
+	for first := true; len(b) > 0; first = false {
+		v, n := binary.Varint(b)
+		if n <= 0 {
+			return dst, errors.New("segments: bad time")
+		}
+		b = b[n:]
+		if first {
+			prev = v
+		} else {
+			prev += v
+		}
+		p, n := binary.Varint(b)
+		if n <= 0 {
+			return dst, errors.New("segments: bad position")
+		}
+		b = b[n:]
+		dst = append(dst, flow.Segment{From: time.UnixMilli(prev).UTC(), Pos: int16(p)})
+	}
+	return dst, nil
+}

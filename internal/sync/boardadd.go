@@ -1,0 +1,96 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/vger-dev/vger/internal/flow"
+	"github.com/vger-dev/vger/internal/store"
+)
+
+// NewBoard describes a board to register.
+type NewBoard struct {
+	JiraBoardID int64
+	TeamName    string
+	Name        string // default: the JIRA board's name
+	ExtraJQL    string
+}
+
+// AddBoard registers a JIRA board for a team (created when new), with
+// METRICS.md's defaults: its columns (those that map statuses) become work
+// states, lead time runs from the column after the first to the last, one
+// work type per standard issue type, the JIRA user's time zone.
+func (s *Syncer) AddBoard(ctx context.Context, nb NewBoard) (store.Board, error) {
+	if s.Tracker == nil {
+		return store.Board{}, fmt.Errorf("JIRA: %w (set JIRA_URL and credentials)", ErrNotConfigured)
+	}
+	info, err := s.Tracker.Info(ctx)
+	if err != nil {
+		return store.Board{}, err
+	}
+	if err := s.syncMeta(ctx); err != nil {
+		return store.Board{}, err
+	}
+	tb, err := s.Tracker.Board(ctx, nb.JiraBoardID)
+	if err != nil {
+		return store.Board{}, fmt.Errorf("JIRA board %d: %w", nb.JiraBoardID, err)
+	}
+	types, err := s.Store.JiraIssueTypes(ctx)
+	if err != nil {
+		return store.Board{}, err
+	}
+	team, err := s.Store.EnsureTeam(ctx, nb.TeamName, Slug(nb.TeamName))
+	if err != nil {
+		return store.Board{}, err
+	}
+	name := nb.Name
+	if name == "" {
+		name = tb.Name
+	}
+	b := store.Board{
+		TeamID: team.ID, Name: name, Slug: Slug(name), JiraBoardID: nb.JiraBoardID, FilterJQL: tb.Filter,
+		ExtraJQL: nb.ExtraJQL, TimeZone: info.UserZone.String(), DayMode: "working", RollingWeeks: 12,
+		InvalidResolutions: flow.DefaultInvalidResolutions(), FiscalYearStartMonth: 1,
+	}
+	seen := map[string]bool{}
+	for _, c := range tb.Columns {
+		var ids []string
+		for _, id := range c.StatusIDs {
+			if !seen[id] { // JIRA never maps a status twice; be safe anyway
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			continue // a column mapping no status can hold no issue
+		}
+		b.States = append(b.States, store.BoardState{Seq: len(b.States), Name: c.Name, Active: true, StatusIDs: ids})
+	}
+	if len(b.States) < 2 {
+		return store.Board{}, fmt.Errorf("JIRA board %d has %d columns with statuses; Vger needs at least two", nb.JiraBoardID, len(b.States))
+	}
+	b.LeadStart, b.LeadEnd = flow.DefaultWindow(len(b.States))
+	for _, t := range types {
+		if t.Subtask || t.HierarchyLevel != 0 || strings.EqualFold(t.Name, "Epic") {
+			continue
+		}
+		b.WorkTypes = append(b.WorkTypes, store.WorkType{Name: t.Name, IssueTypeIDs: []string{t.ID}})
+	}
+	return s.Store.CreateBoard(ctx, b)
+}
+
+var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
+// Slug makes a URL-safe name: lower case, dashes, at most 63 characters.
+func Slug(name string) string {
+	s := strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(name), "-"), "-")
+	if len(s) > 63 {
+		s = strings.TrimRight(s[:63], "-")
+	}
+	if s == "" {
+		s = "board"
+	}
+	return s
+}

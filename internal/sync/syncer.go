@@ -1,0 +1,105 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/vger-dev/vger/internal/config"
+	"github.com/vger-dev/vger/internal/store"
+)
+
+// Syncer runs syncs. It is safe for concurrent use by several jobs; the
+// job layer makes sure one board is never synced twice at once.
+type Syncer struct {
+	Store    *store.Store
+	Tracker  Tracker  // nil: JIRA is not configured
+	CodeHost CodeHost // nil: GitHub is not configured
+	Now      func() time.Time
+	Log      *slog.Logger
+	// Overlap re-reads issues updated shortly before the watermark: JQL
+	// dates are minute-precise and search results eventually consistent.
+	Overlap time.Duration
+	// History bounds a board's first sync when it sets no "sync since".
+	History time.Duration
+	// SweepEvery is how often the deleted-issue sweep runs per board.
+	SweepEvery time.Duration
+	// Secrets are masked out of recorded errors.
+	Secrets []string
+	// OnProgress hears every progress update (the CLI draws bars with it).
+	OnProgress func(scope store.Scope, p store.Progress)
+}
+
+func (s *Syncer) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Syncer) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// ErrNotConfigured means the source the sync needs has no credentials.
+var ErrNotConfigured = errors.New("not configured")
+
+// Result summarises one sync.
+type Result struct {
+	Requests int
+	Pages    int
+	Written  store.WriteCounts
+	Facts    int64
+	Duration time.Duration
+}
+
+// Counts is the result as stored with the sync state.
+func (r Result) Counts() map[string]any {
+	return map[string]any{
+		"requests": r.Requests, "pages": r.Pages, "issues_written": r.Written.Issues,
+		"status_changes_written": r.Written.StatusChanges, "flag_changes_written": r.Written.FlagChanges,
+		"history_items_removed": r.Written.Deleted, "facts_written": r.Facts,
+	}
+}
+
+// run wraps a sync with its run record and final state: success records
+// "data as of", failure records the error and keeps every committed page.
+func (s *Syncer) run(ctx context.Context, sc store.Scope, full bool, body func(runID int64, res *Result) error) (Result, error) {
+	var res Result
+	start := s.now()
+	runID, err := s.Store.StartRun(ctx, sc, full, start)
+	if err != nil {
+		return res, fmt.Errorf("start run: %w", err)
+	}
+	err = body(runID, &res)
+	res.Duration = s.now().Sub(start)
+	// Bookkeeping must be written even when the sync was cancelled.
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err != nil {
+		msg := config.Mask(err.Error(), s.Secrets...)
+		status := "failed"
+		if errors.Is(err, context.Canceled) {
+			status = "cancelled"
+		}
+		s.Store.FinishRun(bctx, runID, status, msg, res.Counts(), s.now())
+		s.Store.RecordSyncResult(bctx, sc, s.now(), msg, nil)
+		return res, errors.New(msg)
+	}
+	if err := s.Store.FinishRun(bctx, runID, "ok", "", res.Counts(), s.now()); err != nil {
+		return res, err
+	}
+	return res, s.Store.RecordSyncResult(bctx, sc, start, "", res.Counts())
+}
+
+func (s *Syncer) progress(ctx context.Context, sc store.Scope, runID int64, p store.Progress) {
+	s.Store.UpdateRun(ctx, nil, runID, p)
+	if s.OnProgress != nil {
+		s.OnProgress(sc, p)
+	}
+}
