@@ -47,9 +47,17 @@ func (s *Syncer) SyncBoard(ctx context.Context, boardID int64, full bool) (Resul
 		if err != nil {
 			return err
 		}
+		if full {
+			// Start over; a full sync cut short by the budget continues
+			// from the watermark like any other.
+			if err := s.Store.ResetWatermark(ctx, sc); err != nil {
+				return err
+			}
+			state.Watermark = nil
+		}
 		q := Query{BoardFilter: tb.Filter, Extra: b.ExtraJQL, OrderUpdated: true}
 		switch {
-		case !full && state.Watermark != nil:
+		case state.Watermark != nil:
 			since := state.Watermark.Add(-s.overlap())
 			q.UpdatedSince = &since
 		case b.SyncSince != nil:
@@ -60,6 +68,9 @@ func (s *Syncer) SyncBoard(ctx context.Context, boardID int64, full bool) (Resul
 		}
 		if err := s.pullIssues(ctx, sc, runID, q, res); err != nil {
 			return err
+		}
+		if res.Partial {
+			return nil
 		}
 		if full || s.sweepDue(state) {
 			if err := s.sweep(ctx, sc, runID, Query{BoardFilter: tb.Filter, Extra: b.ExtraJQL}, res); err != nil {
@@ -114,6 +125,7 @@ func (s *Syncer) pullIssues(ctx context.Context, sc store.Scope, runID int64, q 
 	}
 	var done int64
 	cursor := ""
+	began := time.Now() // the budget is wall time, whatever the injected clock says
 	for {
 		page, err := s.Tracker.Search(ctx, q, cursor)
 		if err != nil {
@@ -143,6 +155,10 @@ func (s *Syncer) pullIssues(ctx context.Context, sc store.Scope, runID int64, q 
 			s.OnProgress(sc, p)
 		}
 		if page.Next == "" {
+			return nil
+		}
+		if s.Budget > 0 && time.Since(began) >= s.Budget {
+			res.Partial = true
 			return nil
 		}
 		cursor = page.Next

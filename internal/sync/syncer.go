@@ -28,6 +28,11 @@ type Syncer struct {
 	SweepEvery time.Duration
 	// Secrets are masked out of recorded errors.
 	Secrets []string
+	// Budget bounds one sync's page walk in wall time (0: none). A sync
+	// that runs out stops after a committed page with Result.Partial set;
+	// the next sync continues from the watermark. Jobs stay short, so a
+	// killed worker's job is rescued quickly.
+	Budget time.Duration
 	// OnProgress hears every progress update (the CLI draws bars with it).
 	OnProgress func(scope store.Scope, p store.Progress)
 }
@@ -56,6 +61,8 @@ type Result struct {
 	Written  store.WriteCounts
 	Facts    int64
 	Duration time.Duration
+	// Partial: the budget ran out; sync again to continue.
+	Partial bool
 }
 
 // Counts is the result as stored with the sync state.
@@ -93,6 +100,9 @@ func (s *Syncer) run(ctx context.Context, sc store.Scope, full bool, body func(r
 	}
 	if err := s.Store.FinishRun(bctx, runID, "ok", "", res.Counts(), s.now()); err != nil {
 		return res, err
+	}
+	if res.Partial {
+		return res, nil // "data as of" moves only when a sync completes
 	}
 	return res, s.Store.RecordSyncResult(bctx, sc, start, "", res.Counts())
 }
