@@ -223,7 +223,7 @@ func (env *jqlEnv) cmp(n astCmp, c *compiled) (pred, error) {
 		v, has := get(s)
 		if !has {
 			// JQL's null semantics: an empty field matches only EMPTY, never a negation.
-			return wantEmpty != neg
+			return wantEmpty && !neg
 		}
 		return set[v] != neg
 	}, nil

@@ -75,7 +75,8 @@ func (c *workCalendar) addWork(utc int64, hours float64) int64 {
 		}
 		// Whole weeks at once keep long waits (months in a backlog) O(1).
 		if ms >= perWeek+perDay {
-			k := ms / perWeek
+			// Leave at least a day to walk, so landing exactly on a closing time stays there.
+			k := (ms - perDay) / perWeek
 			if k > 0 && tod == c.start && wd == 0 {
 				l += k * weekMs
 				ms -= k * perWeek
