@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -232,5 +233,46 @@ func TestAdmin(t *testing.T) {
 	}
 	if w := call(t, h, "GET", "/github/repos/a/b/pulls", "", nil); w.Code != http.StatusNotFound {
 		t.Fatalf("github: %d", w.Code)
+	}
+}
+
+// TestKeysAndIDs: in a many-team world every live issue has a unique key, former keys never
+// collide with current ones, ids follow creation order, and boards are well formed.
+func TestKeysAndIDs(t *testing.T) {
+	t.Parallel()
+	s, err := New(Options{Seed: 21, Issues: 6000, Teams: 14})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Advance(20 * 24 * time.Hour)
+	tr := truthOf(t, s)
+	if len(tr.Boards) != 14 {
+		t.Fatalf("%d boards", len(tr.Boards))
+	}
+	projects := map[string]bool{}
+	for _, b := range tr.Boards {
+		if projects[b.Project] || len(b.Columns) < 5 || len(b.Columns) > 8 {
+			t.Fatalf("board %+v", b)
+		}
+		projects[b.Project] = true
+	}
+	keys := map[string]string{}
+	var prev time.Time
+	prevID := 0
+	for _, is := range tr.Issues {
+		id, _ := strconv.Atoi(is.ID)
+		if id != prevID+1 && prevID != 0 || is.Created.Before(prev) {
+			t.Fatalf("issue %s (created %s) after %d (created %s)", is.ID, is.Created, prevID, prev)
+		}
+		prev, prevID = is.Created, id
+		for _, k := range append([]string{is.Key}, is.KeyHistory...) {
+			if other, dup := keys[k]; dup {
+				t.Fatalf("key %s used by %s and %s", k, other, is.ID)
+			}
+			keys[k] = is.ID
+		}
+		if !projects[is.Project] || !strings.HasPrefix(is.Key, is.Project+"-") {
+			t.Fatalf("issue %s key %s project %s", is.ID, is.Key, is.Project)
+		}
 	}
 }

@@ -1,11 +1,3 @@
-// Package sim is a deterministic, seeded simulation of JIRA (Cloud and Data Center) and, later,
-// GitHub, served over HTTP for demos, tests and benchmarks. Clients written for the real services
-// run against it unchanged; a ground-truth export says what exists, so tests can compare what an
-// ETL stored with what the source holds.
-//
-// Everything is derived from (seed, item): issue i's whole life, past and future, is a pure
-// function of the seed and i, and the simulated clock only decides how much of it is visible.
-// Nothing but a compact 24-byte header per issue is kept in memory.
 package sim
 
 import (

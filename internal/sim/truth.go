@@ -171,16 +171,29 @@ func (s *Sim) truthIssue(v *view, i int32, p *plan, now int64) TruthIssue {
 	return ti
 }
 
+// Statuses lists every JIRA status of the site with its category.
+func (s *Sim) Statuses() []TruthStatus {
+	var out []TruthStatus
+	for _, st := range statuses {
+		out = append(out, TruthStatus{st.ID, st.Name, st.Category})
+	}
+	return out
+}
+
+// IssueTypes lists the site's issue types.
+func (s *Sim) IssueTypes() []TruthType {
+	var out []TruthType
+	for _, t := range issueTypes {
+		out = append(out, TruthType{t.ID, t.Name, t.Subtask})
+	}
+	return out
+}
+
 // Truth writes the ground truth as one JSON document, streaming the issues.
 func (s *Sim) Truth(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	head := Truth{Now: s.Now(), Mode: s.opts.Mode, Seed: s.opts.Seed, UserTZ: s.opts.UserTZ, Boards: s.Boards()}
-	for _, st := range statuses {
-		head.Statuses = append(head.Statuses, TruthStatus{st.ID, st.Name, st.Category})
-	}
-	for _, t := range issueTypes {
-		head.IssueTypes = append(head.IssueTypes, TruthType{t.ID, t.Name, t.Subtask})
-	}
+	head := Truth{Now: s.Now(), Mode: s.opts.Mode, Seed: s.opts.Seed, UserTZ: s.opts.UserTZ, Boards: s.Boards(),
+		Statuses: s.Statuses(), IssueTypes: s.IssueTypes()}
 	b, err := json.Marshal(head)
 	if err != nil {
 		return err
