@@ -2,12 +2,14 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -83,13 +85,66 @@ func TestHomeListsTeamsEscaped(t *testing.T) {
 	if strings.Contains(body, "<script>alert(1)") {
 		t.Fatal("team name rendered unescaped")
 	}
-	rows := doc(t, body).Find(`[data-testid="team-row"]`)
-	if rows.Length() != 2 {
-		t.Fatalf("want 2 team rows, got %d", rows.Length())
+	teams := doc(t, body).Find(`[data-testid="team"]`)
+	if teams.Length() != 2 {
+		t.Fatalf("want 2 teams, got %d", teams.Length())
 	}
-	if first := strings.TrimSpace(rows.First().Find("td").First().Text()); first != "<script>alert(1)</script> Payments" {
+	if first := strings.TrimSpace(teams.First().Find("h2").Text()); first != "<script>alert(1)</script> Payments" {
 		// sorted by lower(name): "<" sorts before "a"
-		t.Fatalf("first row %q", first)
+		t.Fatalf("first team %q", first)
+	}
+}
+
+// A board shows its freshness: never synced; synced, with "data as of";
+// and a failed sync after a good one shows the error and what to do,
+// while the data stays.
+func TestHomeShowsBoardFreshness(t *testing.T) {
+	t.Parallel()
+	s, st := newServer(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	team, err := st.CreateTeam(ctx, "Payments", "payments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(name string, jiraID int64) int64 {
+		b, err := st.CreateBoard(ctx, store.Board{TeamID: team.ID, Name: name, Slug: strings.ToLower(name), JiraBoardID: jiraID,
+			TimeZone: "UTC", DayMode: "working", LeadStart: 1, LeadEnd: 2, RollingWeeks: 12, FiscalYearStartMonth: 1,
+			States: []store.BoardState{{Seq: 0, Name: "To Do", StatusIDs: []string{"1"}}, {Seq: 1, Name: "Doing", StatusIDs: []string{"3"}}, {Seq: 2, Name: "Done", StatusIDs: []string{"5"}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.ID
+	}
+	fresh, failing := mk("Fresh", 1), mk("Failing", 2)
+	mk("New", 3)
+	okAt := now.Add(-90 * time.Minute)
+	sc := func(id int64) store.Scope { return store.Scope{Kind: "board", BoardID: id} }
+	if err := st.RecordSyncResult(ctx, sc(fresh), okAt, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	st.RecordSyncResult(ctx, sc(failing), okAt, "", nil)
+	st.RecordSyncResult(ctx, sc(failing), now.Add(-time.Minute), "JIRA refused the credentials (check JIRA_EMAIL + JIRA_API_TOKEN, or JIRA_PAT) (HTTP 401)", nil)
+
+	_, body := get(t, s.Routes(), "/")
+	d := doc(t, body)
+	row := func(id int64) *goquery.Selection { return d.Find(fmt.Sprintf(`[data-board="%d"]`, id)) }
+	if got := row(fresh).Find(`[data-testid="board-as-of"]`).Text(); !strings.Contains(got, "1 h ago (2026-11-27 10:30 UTC)") {
+		t.Errorf("fresh board as of %q", got)
+	}
+	if row(fresh).Find(`[data-testid="board-error"]`).Length() != 0 {
+		t.Error("fresh board shows an error")
+	}
+	errText := row(failing).Find(`[data-testid="board-error"]`).Text()
+	if !strings.Contains(errText, "refused the credentials") || !strings.Contains(errText, "Check JIRA_EMAIL") {
+		t.Errorf("failing board error %q", errText)
+	}
+	if got := row(failing).Find(`[data-testid="board-as-of"]`).Text(); !strings.Contains(got, "10:30") {
+		t.Errorf("failing board lost its data-as-of: %q", got)
+	}
+	if got := d.Find(`[data-testid="board-row"]`).Last().Find(`[data-testid="board-as-of"]`).Text(); !strings.Contains(got, "not synced yet") {
+		t.Errorf("new board: %q", got)
 	}
 }
 

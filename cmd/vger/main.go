@@ -46,13 +46,13 @@ func notBuilt(name, what string) func(context.Context, []string) error {
 func commands() []command {
 	return []command{
 		{"serve", "run the web server", runServe},
-		{"worker", "run sync workers (periodic and on-demand syncs)", notBuilt("worker", "the River sync worker")},
-		{"sync", "run one sync in the foreground", notBuilt("sync", "foreground sync")},
+		{"worker", "run sync workers (periodic and on-demand syncs)", runWorker},
+		{"sync", "run one sync in the foreground: --board ID | --all [--full]", runSync},
 		{"migrate", "apply database schema migrations (idempotent)", runMigrate},
 		{"simulate", "serve the simulated JIRA and GitHub APIs", runSimulate},
-		{"demo", "private database + simulator + worker + server, with demo data", notBuilt("demo", "the all-in-one demo")},
-		{"status", "show sync state per board and repository", notBuilt("status", "sync status")},
-		{"board", "register JIRA boards from the command line (board add)", notBuilt("board", "board registration")},
+		{"demo", "private database + simulator + worker + server, with demo data", runDemo},
+		{"status", "show sync state per board and repository [--json]", runStatus},
+		{"board", "register a JIRA board: board add --jira-board ID --team NAME", runBoard},
 		{"repo", "link GitHub repositories to boards (repo add)", notBuilt("repo", "repository linking")},
 		{"version", "print the version", runVersion},
 		{"help", "show help; `vger help config` lists every setting", runHelp},

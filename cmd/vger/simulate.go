@@ -1,7 +1,16 @@
 package main
 
-import "context"
+import (
+	"context"
+	"os"
+
+	"github.com/vger-dev/vger/internal/sim"
+)
 
 func runSimulate(ctx context.Context, args []string) error {
-	return notBuilt("simulate", "the JIRA and GitHub simulator")(ctx, args)
+	err := sim.Command(ctx, args, stdout, os.Stderr)
+	if err != nil && isFlagError(err) {
+		return usageError{err.Error()}
+	}
+	return err
 }

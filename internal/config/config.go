@@ -35,7 +35,11 @@ type Config struct {
 	GitHubAPIURL     string
 	GitHubGraphQLURL string
 
-	SyncInterval time.Duration
+	SyncInterval      time.Duration
+	SyncHistoryDays   int
+	WorkerConcurrency int
+	JiraRate          float64
+	GitHubRate        float64
 
 	Auth            string // none, proxy, oidc
 	AuthProxyHeader string
@@ -166,6 +170,22 @@ var settings = []Setting{
 		Form: "a Go duration of at least 1m, e.g. 15m or 1h",
 		set:  duration(func(c *Config) *time.Duration { return &c.SyncInterval }, time.Minute),
 		get:  func(c *Config) string { return c.SyncInterval.String() }},
+	{Name: "VGER_SYNC_HISTORY_DAYS", Default: "1095", Help: "How far back a board's first sync reads (issues updated in the last N days), unless the board sets its own.",
+		Form: "a whole number of days from 1 to 36500",
+		set:  intRange(func(c *Config) *int { return &c.SyncHistoryDays }, 1, 36500),
+		get:  func(c *Config) string { return strconv.Itoa(c.SyncHistoryDays) }},
+	{Name: "VGER_WORKER_CONCURRENCY", Default: "4", Help: "Sync jobs one worker process runs at once.",
+		Form: "a whole number from 1 to 64",
+		set:  intRange(func(c *Config) *int { return &c.WorkerConcurrency }, 1, 64),
+		get:  func(c *Config) string { return strconv.Itoa(c.WorkerConcurrency) }},
+	{Name: "VGER_JIRA_RATE", Default: "10", Help: "Most JIRA requests per second per credential, shared by every worker (0: no pacing; 429s are still honoured).",
+		Form: "a number of requests per second, 0 to 1000",
+		set:  floatRange(func(c *Config) *float64 { return &c.JiraRate }, 0, 1000),
+		get:  func(c *Config) string { return strconv.FormatFloat(c.JiraRate, 'f', -1, 64) }},
+	{Name: "VGER_GITHUB_RATE", Default: "1.3", Help: "Most GitHub requests per second per token, shared by every worker (GitHub allows 5,000 an hour).",
+		Form: "a number of requests per second, 0 to 1000",
+		set:  floatRange(func(c *Config) *float64 { return &c.GitHubRate }, 0, 1000),
+		get:  func(c *Config) string { return strconv.FormatFloat(c.GitHubRate, 'f', -1, 64) }},
 	{Name: "VGER_AUTH", Default: "none", Help: "Sign-in: none (everyone is an editor; loopback use), proxy (a trusted reverse proxy sets the user's email in VGER_AUTH_PROXY_HEADER), or oidc.",
 		Form: "none, proxy or oidc",
 		set:  oneOf(func(c *Config) *string { return &c.Auth }, "none", "proxy", "oidc"),
@@ -407,6 +427,28 @@ func httpURL(field func(*Config) *string) func(*Config, string) error {
 			return fmt.Errorf("%q is not an http(s) URL", v)
 		}
 		*field(c) = strings.TrimSpace(v)
+		return nil
+	}
+}
+
+func intRange(field func(*Config) *int, lo, hi int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("%q is not a whole number from %d to %d", v, lo, hi)
+		}
+		*field(c) = n
+		return nil
+	}
+}
+
+func floatRange(field func(*Config) *float64, lo, hi float64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || f < lo || f > hi {
+			return fmt.Errorf("%q is not a number from %g to %g", v, lo, hi)
+		}
+		*field(c) = f
 		return nil
 	}
 }

@@ -218,3 +218,11 @@ func nonNilTimes(s []time.Time) []time.Time {
 	}
 	return s
 }
+
+// BoardIssueCount counts a board's live, in-filter issues.
+func (s *Store) BoardIssueCount(ctx context.Context, boardID int64) (int64, error) {
+	var n int64
+	err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM board_issues bi JOIN jira_issues i ON i.id = bi.issue_id
+		WHERE bi.board_id = $1 AND bi.in_filter AND i.deleted_at IS NULL`, boardID).Scan(&n)
+	return n, err
+}

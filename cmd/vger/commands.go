@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"strings"
+
+	"github.com/vger-dev/vger/internal/app"
+	vsync "github.com/vger-dev/vger/internal/sync"
+)
+
+func isFlagError(err error) bool {
+	return strings.Contains(err.Error(), "flag") || errors.Is(err, flag.ErrHelp)
+}
+
+func runWorker(ctx context.Context, args []string) error {
+	if err := parseFlags(newFlagSet("worker"), args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	return app.Worker(ctx, cfg, app.NewLogger(cfg, os.Stderr))
+}
+
+func runSync(ctx context.Context, args []string) error {
+	fs := newFlagSet("sync")
+	board := fs.Int64("board", 0, "sync this board (its Vger id, see `vger status`)")
+	all := fs.Bool("all", false, "sync every board")
+	full := fs.Bool("full", false, "re-read everything instead of changes since the last sync")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if (*board == 0) == !*all {
+		return usageError{"give exactly one of --board ID or --all"}
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	return app.Sync(ctx, cfg, app.NewLogger(cfg, os.Stderr), stdout, app.SyncOptions{BoardID: *board, All: *all, Full: *full})
+}
+
+func runBoard(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "add" {
+		return usageError{"usage: vger board add --jira-board ID [--team NAME] [--name NAME] [--jql EXTRA]"}
+	}
+	fs := newFlagSet("board add")
+	id := fs.Int64("jira-board", 0, "the JIRA board's id (in its URL: ...?rapidView=ID or /boards/ID)")
+	team := fs.String("team", "", "team name (created when new)")
+	name := fs.String("name", "", "board name in Vger (default: the JIRA board's)")
+	jql := fs.String("jql", "", "extra JQL that narrows the board's filter")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if *id <= 0 {
+		return usageError{"--jira-board ID is required (a positive number)"}
+	}
+	if strings.TrimSpace(*team) == "" {
+		return usageError{"--team NAME is required"}
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	return app.BoardAdd(ctx, cfg, app.NewLogger(cfg, os.Stderr), stdout, vsync.NewBoard{JiraBoardID: *id, TeamName: *team, Name: *name, ExtraJQL: *jql})
+}
+
+func runStatus(ctx context.Context, args []string) error {
+	fs := newFlagSet("status")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	return app.Status(ctx, cfg, app.NewLogger(cfg, os.Stderr), stdout, *asJSON)
+}
+
+func runDemo(ctx context.Context, args []string) error {
+	fs := newFlagSet("demo")
+	seed := fs.Int64("seed", 0, "simulator seed (default 1, fixed per data directory)")
+	issues := fs.Int("issues", 0, "simulated JIRA issues (default 5000)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	return app.Demo(ctx, cfg, app.NewLogger(cfg, os.Stderr), versionString(), app.DemoOptions{Seed: *seed, Issues: *issues})
+}

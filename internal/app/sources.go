@@ -1,0 +1,37 @@
+package app
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/vger-dev/vger/internal/config"
+	"github.com/vger-dev/vger/internal/jira"
+	"github.com/vger-dev/vger/internal/retry"
+	"github.com/vger-dev/vger/internal/store"
+	vsync "github.com/vger-dev/vger/internal/sync"
+)
+
+// NewSyncer wires the source clients (with retries and the shared request
+// budget) into a Syncer. A source without configuration is left nil, and
+// syncs that need it say so.
+func NewSyncer(cfg *config.Config, st *store.Store, log *slog.Logger) (*vsync.Syncer, error) {
+	s := &vsync.Syncer{
+		Store:   st,
+		Log:     log,
+		Now:     time.Now,
+		History: time.Duration(cfg.SyncHistoryDays) * 24 * time.Hour,
+		Budget:  10 * time.Minute,
+		Secrets: cfg.Secrets(),
+	}
+	if cfg.JiraURL != "" {
+		tr := retry.New(nil)
+		cred := cfg.JiraPAT + cfg.JiraEmail + ":" + cfg.JiraAPIToken
+		tr.Limiter = &vsync.Limiter{Store: st, Key: vsync.BucketKey("jira", cfg.JiraURL, cred), Rate: cfg.JiraRate, Burst: max(1, cfg.JiraRate)}
+		c, err := jira.New(jira.Config{BaseURL: cfg.JiraURL, Email: cfg.JiraEmail, APIToken: cfg.JiraAPIToken, PAT: cfg.JiraPAT, Transport: tr})
+		if err != nil {
+			return nil, err
+		}
+		s.Tracker = vsync.NewJiraTracker(c)
+	}
+	return s, nil
+}

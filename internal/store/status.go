@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// BoardStatus is a board's freshness as shown to people: "data as of",
+// the last error, and the running sync's progress.
+type BoardStatus struct {
+	BoardID     int64
+	TeamName    string
+	TeamSlug    string
+	BoardName   string
+	BoardSlug   string
+	JiraBoardID int64
+	Issues      int64
+	LastOKAt    *time.Time
+	LastError   string
+	LastErrorAt *time.Time
+	Watermark   *time.Time
+	// Running is set while a sync runs.
+	Running *Progress
+}
+
+// BoardStatuses lists every board's status, by team and board name.
+func (s *Store) BoardStatuses(ctx context.Context) ([]BoardStatus, error) {
+	rows, err := s.Pool.Query(ctx, `
+		SELECT b.id, t.name, t.slug, b.name, b.slug, b.jira_board_id,
+		       (SELECT count(*) FROM board_issues bi JOIN jira_issues i ON i.id = bi.issue_id
+		         WHERE bi.board_id = b.id AND bi.in_filter AND i.deleted_at IS NULL),
+		       ss.last_ok_at, coalesce(ss.last_error, ''), ss.last_error_at, ss.watermark,
+		       r.phase, r.done, r.total
+		FROM boards b JOIN teams t ON t.id = b.team_id
+		LEFT JOIN sync_state ss ON ss.board_id = b.id
+		LEFT JOIN LATERAL (SELECT phase, done, total FROM sync_runs WHERE board_id = b.id AND status = 'running'
+		                   ORDER BY started_at DESC LIMIT 1) r ON true
+		ORDER BY lower(t.name), t.id, lower(b.name), b.id`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (BoardStatus, error) {
+		var bs BoardStatus
+		var phase *string
+		var done *int64
+		var total *int64
+		err := r.Scan(&bs.BoardID, &bs.TeamName, &bs.TeamSlug, &bs.BoardName, &bs.BoardSlug, &bs.JiraBoardID, &bs.Issues,
+			&bs.LastOKAt, &bs.LastError, &bs.LastErrorAt, &bs.Watermark, &phase, &done, &total)
+		if phase != nil {
+			bs.Running = &Progress{Phase: *phase, Done: *done, Total: total}
+		}
+		return bs, err
+	})
+}
