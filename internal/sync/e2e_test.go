@@ -87,11 +87,11 @@ func (e *env) checkAgainstTruth(t *testing.T) {
 		truth[id] = ti
 	}
 	type row struct {
-		ID                                                    int64
+		ID                                                  int64
 		Key, Project, TypeID, StatusID, Resolution, Summary string
-		Parent                                                int64
-		Created, Updated                                      time.Time
-		Resolved, Deleted                                     *time.Time
+		Parent                                              int64
+		Created, Updated                                    time.Time
+		Resolved, Deleted                                   *time.Time
 	}
 	rows, err := e.store.Pool.Query(ctx, `SELECT id, key, project, type_id, status_id, resolution, summary, coalesce(parent_id, 0),
 		created_at, updated_at, resolved_at, deleted_at FROM jira_issues ORDER BY id`)
