@@ -118,6 +118,20 @@ func TestCloudEndpoints(t *testing.T) {
 		}
 	})
 
+	t.Run("project search", func(t *testing.T) {
+		var p struct {
+			Total  int  `json:"total"`
+			IsLast bool `json:"isLast"`
+			Values []struct {
+				Key string `json:"key"`
+			} `json:"values"`
+		}
+		decode(t, call(t, h, "GET", "/jira/rest/api/3/project/search?query=pay", "", basicAuth).Body.Bytes(), &p)
+		if p.Total != 1 || !p.IsLast || p.Values[0].Key != "PAY" {
+			t.Fatalf("%+v", p)
+		}
+	})
+
 	t.Run("timestamps in the user's zone", func(t *testing.T) {
 		body := call(t, h, "GET", "/jira/rest/api/3/search/jql?jql="+url.QueryEscape("project = MOB")+"&fields=created,updated&maxResults=20&expand=changelog", "", basicAuth).Body.String()
 		stamps := regexp.MustCompile(`"(created|updated)":"([^"]+)"`).FindAllStringSubmatch(body, -1)

@@ -129,6 +129,45 @@ func (c *rctx) projectOne(w http.ResponseWriter, r *http.Request) {
 	jiraError(w, http.StatusNotFound, "No project could be found with key '"+r.PathValue("key")+"'.")
 }
 
+// projectSearch is Cloud's paged GET /rest/api/3/project/search (query matches key or name).
+func (c *rctx) projectSearch(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	start, n := 0, 50
+	if v, err := strconv.Atoi(q.Get("startAt")); err == nil && v >= 0 {
+		start = v
+	}
+	if v, err := strconv.Atoi(q.Get("maxResults")); err == nil && v >= 0 {
+		n = min(v, 100)
+	}
+	var match []*Team
+	for _, t := range c.s.world.Teams {
+		s := strings.ToLower(q.Get("query"))
+		if s == "" || strings.Contains(strings.ToLower(t.ProjectKey), s) || strings.Contains(strings.ToLower(t.Name), s) {
+			match = append(match, t)
+		}
+	}
+	lo := min(start, len(match))
+	hi := min(lo+n, len(match))
+	j := &jw{}
+	j.obj()
+	j.kstr("self", c.api()+"/project/search?maxResults="+strconv.Itoa(n)+"&startAt="+strconv.Itoa(start))
+	if hi < len(match) {
+		j.kstr("nextPage", c.api()+"/project/search?maxResults="+strconv.Itoa(n)+"&startAt="+strconv.Itoa(hi))
+	}
+	j.kint("maxResults", int64(n))
+	j.kint("startAt", int64(start))
+	j.kint("total", int64(len(match)))
+	j.kbool("isLast", hi >= len(match))
+	j.key("values")
+	j.arr()
+	for _, t := range match[lo:hi] {
+		j.raw(c.cat.projects[t.Index])
+	}
+	j.endArr()
+	j.endObj()
+	writeJSON(w, http.StatusOK, j.b)
+}
+
 func (c *rctx) fieldList(w http.ResponseWriter, r *http.Request) {
 	j := &jw{}
 	j.arr()

@@ -46,6 +46,7 @@ func (s *Sim) routes() http.Handler {
 	api("GET "+a+"/resolution", false, (*rctx).resolutionList)
 	api("GET "+a+"/priority", false, (*rctx).priorityList)
 	api("GET "+a+"/project", false, (*rctx).projectList)
+	api("GET "+a+"/project/search", true, (*rctx).projectSearch)
 	api("GET "+a+"/project/{key}", false, (*rctx).projectOne)
 	api("GET "+a+"/filter/{id}", false, (*rctx).filter)
 	api("GET /jira/rest/agile/1.0/board", false, (*rctx).boardList)
