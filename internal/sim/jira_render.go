@@ -225,15 +225,6 @@ func (c *rctx) time(j *jw, ms int64) {
 	j.need = true
 }
 
-func (c *rctx) ktime(j *jw, k string, ms int64) {
-	j.key(k)
-	if ms == 0 {
-		j.null()
-		return
-	}
-	c.time(j, ms)
-}
-
 func issueID(i int32) string { return strconv.Itoa(idBase + int(i)) }
 
 func (c *rctx) key(st *istate) string {

@@ -38,17 +38,6 @@ func (j *jw) raw(r []byte)           { j.sep(); j.b = append(j.b, r...); j.need 
 func (j *jw) kstr(k, v string)       { j.key(k); j.str(v) }
 func (j *jw) kint(k string, v int64) { j.key(k); j.int(v) }
 func (j *jw) kbool(k string, v bool) { j.key(k); j.bool(v) }
-func (j *jw) knull(k string)         { j.key(k); j.null() }
-
-// kstrOrNull writes null for an empty string, as JIRA does for absent values.
-func (j *jw) kstrOrNull(k, v string) {
-	j.key(k)
-	if v == "" {
-		j.null()
-	} else {
-		j.str(v)
-	}
-}
 
 const hexDigits = "0123456789abcdef"
 
