@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,7 +23,8 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 type env struct {
-	sim    *sim.Sim
+	retries *retryCounter
+	sim     *sim.Sim
 	store  *store.Store
 	syncer *vsync.Syncer
 	boards map[int]int64 // JIRA board id -> Vger board id
@@ -38,6 +40,8 @@ func setup(t *testing.T, opts sim.Options) *env {
 	t.Cleanup(srv.Close)
 	tr := retry.New(nil)
 	tr.Sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
+	counter := &retryCounter{}
+	tr.Observer = counter
 	cfg := jira.Config{BaseURL: srv.URL + "/jira/", Transport: tr, PageSize: 50}
 	if opts.Mode == sim.ModeDataCenter {
 		cfg.PAT = "sim-jira-pat"
@@ -48,7 +52,7 @@ func setup(t *testing.T, opts sim.Options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{sim: s, store: pgtest.Store(t), boards: map[int]int64{}}
+	e := &env{sim: s, store: pgtest.Store(t), boards: map[int]int64{}, retries: counter}
 	e.syncer = &vsync.Syncer{Store: e.store, Tracker: vsync.NewJiraTracker(c), Now: s.Now}
 	ctx := context.Background()
 	for _, tb := range s.Boards() {
@@ -258,5 +262,57 @@ func TestSyncMatchesTruth(t *testing.T) {
 			}
 			e.checkAgainstTruth(t)
 		})
+	}
+}
+
+// TestSyncUnderFaults: whatever the API does wrong (throttles, errors,
+// slow or truncated answers, items repeated between pages), retries absorb
+// it and the stored data equals the truth, before and after the world moves.
+func TestSyncUnderFaults(t *testing.T) {
+	t.Parallel()
+	specs := map[string]string{
+		"429":      "429:0.15",
+		"5xx":      "500:0.08,502:0.05,503:0.05",
+		"slow":     "slow:0.1:5ms",
+		"timeout":  "timeout:0.2:5ms",
+		"truncate": "truncate:0.1",
+		"dup":      "dup:0.3",
+		"all":      "429:0.05,500:0.03,502:0.02,503:0.02,slow:0.02:5ms,timeout:0.02:5ms,truncate:0.03,dup:0.1",
+	}
+	for name, spec := range specs {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			mode := sim.ModeCloud
+			if name == "dup" || name == "5xx" {
+				mode = sim.ModeDataCenter // startAt paging is where shifted items bite
+			}
+			var simSleeps atomic.Int64
+			e := setup(t, sim.Options{Seed: 11, Issues: 300, Mode: mode, Faults: spec, Sleep: func(time.Duration) { simSleeps.Add(1) }})
+			e.syncAll(t, false)
+			e.checkAgainstTruth(t)
+			e.sim.Advance(48 * time.Hour)
+			e.syncAll(t, false)
+			e.checkAgainstTruth(t)
+			// The faults must have happened, or this test proved nothing.
+			switch name {
+			case "slow":
+				if simSleeps.Load() == 0 {
+					t.Fatal("no slow answer was injected")
+				}
+			case "dup": // repeated items are answered with 200s; seen only in the data
+			default:
+				if e.retries.n.Load() == 0 {
+					t.Fatal("no request was retried")
+				}
+			}
+		})
+	}
+}
+
+type retryCounter struct{ n atomic.Int64 }
+
+func (c *retryCounter) Attempt(host string, status int, wait time.Duration, err error) {
+	if status >= 400 || err != nil {
+		c.n.Add(1)
 	}
 }
