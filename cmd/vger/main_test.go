@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vger-dev/vger/internal/pglocal"
+	"github.com/vger-dev/vger/internal/pgtest"
 )
 
 var binary string
@@ -31,9 +32,8 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build vger: %v\n%s", err, out)
 		os.Exit(1)
 	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	defer os.RemoveAll(dir)
+	pgtest.Main(m) // runs the tests, stops the test database cluster, exits
 }
 
 // vger runs the binary with a clean environment plus env.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/vger-dev/vger/internal/crashpoint"
 )
 
 // BoardIssue is an issue of a board as the facts rebuild needs it.
@@ -157,6 +159,7 @@ func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact) (
 		if written, err = upsert(ctx, tx, upsertSpec{table: "board_issue_facts", cols: factCols, key: []string{"board_id", "issue_id"}}, rows); err != nil {
 			return err
 		}
+		crashpoint.Hit("facts-written") // inside the facts transaction
 		tag, err := tx.Exec(ctx, `DELETE FROM board_issue_facts WHERE board_id = $1 AND NOT (issue_id = ANY($2))`, boardID, ids)
 		if err != nil {
 			return fmt.Errorf("remove stale facts: %w", err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vger-dev/vger/internal/crashpoint"
 	"github.com/vger-dev/vger/internal/store"
 )
 
@@ -140,6 +141,7 @@ func (s *Syncer) pullIssues(ctx context.Context, sc store.Scope, runID int64, q 
 			if err != nil {
 				return err
 			}
+			crashpoint.Hit("page-written") // inside the page's transaction
 			res.Written.Add(wc)
 			if wm, ok := pageWatermark(page.Issues); ok {
 				if err := store.AdvanceWatermark(ctx, tx, sc, wm); err != nil {
@@ -151,6 +153,7 @@ func (s *Syncer) pullIssues(ctx context.Context, sc store.Scope, runID int64, q 
 		if err != nil {
 			return fmt.Errorf("store page: %w", err)
 		}
+		crashpoint.Hit("page-committed")
 		if s.OnProgress != nil {
 			s.OnProgress(sc, p)
 		}
@@ -192,6 +195,7 @@ func (s *Syncer) sweep(ctx context.Context, sc store.Scope, runID int64, q Query
 	if err != nil {
 		return err
 	}
+	crashpoint.Hit("swept")
 	if len(missing) > 0 {
 		exist, err := s.Tracker.Existing(ctx, missing)
 		if err != nil {

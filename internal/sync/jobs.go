@@ -44,7 +44,8 @@ func (SyncBoardArgs) Kind() string { return "sync_board" }
 
 // InsertOpts makes board syncs unique while queued or running.
 func (SyncBoardArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: Queue, MaxAttempts: 5, UniqueOpts: uniqueWhileActive}
+	// Syncs are idempotent and resumable: retrying often is safe.
+	return river.InsertOpts{Queue: Queue, MaxAttempts: 25, UniqueOpts: uniqueWhileActive}
 }
 
 // RebuildFactsArgs asks for a board's facts to be recomputed (after a

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vger-dev/vger/internal/config"
+	"github.com/vger-dev/vger/internal/crashpoint"
 	"github.com/vger-dev/vger/internal/store"
 )
 
@@ -83,6 +84,7 @@ func (s *Syncer) run(ctx context.Context, sc store.Scope, full bool, body func(r
 	if err != nil {
 		return res, fmt.Errorf("start run: %w", err)
 	}
+	crashpoint.Hit("run-started")
 	err = body(runID, &res)
 	res.Duration = s.now().Sub(start)
 	// Bookkeeping must be written even when the sync was cancelled.
