@@ -519,8 +519,14 @@ func (r *renderer) timeAxis(width float64) ([]tick, bool) {
 	span := x.d1 - x.d0
 	pxPerSec := width / span
 	centred := x.tm.Period != Instant
+	// Ticks finer than the data's period (days on a weekly chart) would
+	// label parts of a bar.
+	minUnit := 0.0
+	if x.tm.Period != Instant {
+		minUnit = tunit{x.tm.Period, 1}.approxSeconds() * 0.99
+	}
 	for _, u := range tunits {
-		if span/u.approxSeconds() > 400 {
+		if span/u.approxSeconds() > 400 || u.approxSeconds() < minUnit {
 			continue
 		}
 		// Cheap rejection before generating: even a one-character label

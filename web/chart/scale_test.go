@@ -155,6 +155,9 @@ func TestTimeAxisLabels(t *testing.T) {
 			[]string{"Q1", "Q2", "Q3", "Q4", "Q1"}, []string{"2021", "2022", "2023", "2024", "2025", "2026"}},
 		{"twenty years: every other year", span(d(2005, 1, 1), d(2025, 1, 1), Instant, 720),
 			[]string{"2006", "2008", "2010"}, nil},
+		// A weekly chart never gets day ticks, however wide.
+		{"four weeks: Mondays", span(d(2025, 1, 6), d(2025, 2, 3), Week, 720),
+			[]string{"6 Jan 2025", "13 Jan 2025", "20 Jan 2025", "27 Jan 2025"}, nil},
 		{"three weeks: days", span(d(2025, 3, 3), d(2025, 3, 17), Day, 1000),
 			[]string{"3 Mar", "4 Mar", "5 Mar"}, []string{"2025"}},
 		// Months labelled in their middle; the partial month before the
