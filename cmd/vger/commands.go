@@ -29,19 +29,29 @@ func runWorker(ctx context.Context, args []string) error {
 func runSync(ctx context.Context, args []string) error {
 	fs := newFlagSet("sync")
 	board := fs.Int64("board", 0, "sync this board (its Vger id, see `vger status`)")
-	all := fs.Bool("all", false, "sync every board")
+	repo := fs.String("repo", "", "sync this repository (OWNER/NAME)")
+	all := fs.Bool("all", false, "sync every board and repository")
 	full := fs.Bool("full", false, "re-read everything instead of changes since the last sync")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if (*board == 0) == !*all {
-		return usageError{"give exactly one of --board ID or --all"}
+	given := 0
+	for _, set := range []bool{*board != 0, *repo != "", *all} {
+		if set {
+			given++
+		}
+	}
+	if given != 1 {
+		return usageError{"give exactly one of --board ID, --repo OWNER/NAME or --all"}
+	}
+	if *repo != "" && !validRepo(*repo) {
+		return usageError{"--repo wants OWNER/NAME, e.g. acme/payments-api"}
 	}
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
 	}
-	return app.Sync(ctx, cfg, app.NewLogger(cfg, os.Stderr), stdout, app.SyncOptions{BoardID: *board, All: *all, Full: *full})
+	return app.Sync(ctx, cfg, app.NewLogger(cfg, os.Stderr), stdout, app.SyncOptions{BoardID: *board, Repo: *repo, All: *all, Full: *full})
 }
 
 func runBoard(ctx context.Context, args []string) error {
@@ -94,4 +104,34 @@ func runDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	return app.Demo(ctx, cfg, app.NewLogger(cfg, os.Stderr), versionString(), app.DemoOptions{Seed: *seed, Issues: *issues})
+}
+
+func validRepo(s string) bool {
+	owner, name, ok := strings.Cut(s, "/")
+	return ok && owner != "" && name != "" && !strings.ContainsAny(name, "/ ") && !strings.ContainsAny(owner, " ")
+}
+
+func runRepo(ctx context.Context, args []string) error {
+	usage := usageError{"usage: vger repo add OWNER/NAME --board ID"}
+	if len(args) < 2 || args[0] != "add" {
+		return usage
+	}
+	full := args[1]
+	if !validRepo(full) {
+		return usageError{"repository must be OWNER/NAME, e.g. acme/payments-api"}
+	}
+	fs := newFlagSet("repo add")
+	board := fs.Int64("board", 0, "the Vger board to link it to (see `vger status`)")
+	if err := parseFlags(fs, args[2:]); err != nil {
+		return err
+	}
+	if *board <= 0 {
+		return usageError{"--board ID is required"}
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	owner, name, _ := strings.Cut(full, "/")
+	return app.RepoAdd(ctx, cfg, app.NewLogger(cfg, os.Stderr), stdout, owner, name, *board)
 }

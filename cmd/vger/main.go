@@ -53,7 +53,7 @@ func commands() []command {
 		{"demo", "private database + simulator + worker + server, with demo data", runDemo},
 		{"status", "show sync state per board and repository [--json]", runStatus},
 		{"board", "register a JIRA board: board add --jira-board ID --team NAME", runBoard},
-		{"repo", "link GitHub repositories to boards (repo add)", notBuilt("repo", "repository linking")},
+		{"repo", "link a GitHub repository to a board: repo add OWNER/NAME --board ID", runRepo},
 		{"version", "print the version", runVersion},
 		{"help", "show help; `vger help config` lists every setting", runHelp},
 	}

@@ -63,12 +63,16 @@ func TestBadConfigurationIsOneClearLine(t *testing.T) {
 	}
 }
 
-func TestUnbuiltCommandsSaySoAndFail(t *testing.T) {
+func TestUsageErrors(t *testing.T) {
 	t.Parallel()
-	for _, c := range []string{"repo"} {
-		out, code := vger(t, nil, c)
-		if code == 0 || !strings.Contains(out, "not built yet") {
-			t.Errorf("%s: exit %d, %q", c, code, out)
+	for _, args := range [][]string{
+		{"sync"}, {"sync", "--board", "1", "--all"}, {"sync", "--repo", "nonsense"},
+		{"board"}, {"board", "add"}, {"board", "add", "--jira-board", "3"},
+		{"repo", "add", "acme"}, {"repo", "add", "acme/api"}, {"status", "--bogus"},
+	} {
+		out, code := vger(t, nil, args...)
+		if code != exitUsage || strings.Count(strings.TrimSpace(out), "\n") != 0 {
+			t.Errorf("%v: exit %d, %q (want exit 2 and one line)", args, code, out)
 		}
 	}
 	if out, code := vger(t, nil, "frobnicate"); code != exitUsage || !strings.Contains(out, "unknown command") {

@@ -54,11 +54,36 @@ func BoardAdd(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.
 	return nil
 }
 
+// RepoAdd registers a GitHub repository and links it to a board.
+func RepoAdd(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writer, owner, name string, boardID int64) error {
+	db, err := openForCLI(ctx, cfg, log, "vger-repo")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := NewSyncer(cfg, db.Store, log)
+	if err != nil {
+		return err
+	}
+	r, err := s.AddRepo(ctx, owner, name, boardID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "linked repository %s (id %d) to board %d\nsync it now with: vger sync --repo %s\n", r.FullName(), r.ID, boardID, r.FullName())
+	return nil
+}
+
 // SyncOptions select what `vger sync` covers.
 type SyncOptions struct {
 	BoardID int64
+	Repo    string // owner/name
 	All     bool
 	Full    bool
+}
+
+type syncTarget struct {
+	label string
+	run   func() (vsync.Result, error)
 }
 
 // Sync runs syncs in the foreground with progress, a summary, and an error
@@ -74,43 +99,64 @@ func Sync(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writ
 		return err
 	}
 	s.Budget = 0 // in the foreground, run to the end
-	var ids []int64
-	if opts.All {
+	board := func(id int64) syncTarget {
+		return syncTarget{fmt.Sprintf("board %d", id), func() (vsync.Result, error) { return s.SyncBoard(ctx, id, opts.Full) }}
+	}
+	repo := func(r store.Repo) syncTarget {
+		return syncTarget{"repo " + r.FullName(), func() (vsync.Result, error) { return s.SyncRepo(ctx, r.ID, opts.Full) }}
+	}
+	var targets []syncTarget
+	switch {
+	case opts.All:
 		boards, err := db.Store.Boards(ctx)
 		if err != nil {
 			return err
 		}
 		for _, b := range boards {
-			ids = append(ids, b.ID)
+			targets = append(targets, board(b.ID))
 		}
-		if len(ids) == 0 {
-			fmt.Fprintln(out, "no boards to sync: add one with `vger board add`")
+		repos, err := db.Store.Repos(ctx)
+		if err != nil {
+			return err
+		}
+		for _, r := range repos {
+			targets = append(targets, repo(r))
+		}
+		if len(targets) == 0 {
+			fmt.Fprintln(out, "nothing to sync: add a board with `vger board add`")
 			return nil
 		}
-	} else {
-		ids = []int64{opts.BoardID}
+	case opts.Repo != "":
+		owner, name, _ := strings.Cut(opts.Repo, "/")
+		r, err := db.Store.RepoByName(ctx, owner, name)
+		if err != nil {
+			return fmt.Errorf("%w: add it first with `vger repo add %s --board ID`", err, opts.Repo)
+		}
+		targets = append(targets, repo(r))
+	default:
+		targets = append(targets, board(opts.BoardID))
 	}
 	bar := newProgress(out)
 	s.OnProgress = bar.update
 	var failed []string
-	for _, id := range ids {
-		bar.start(fmt.Sprintf("board %d", id))
-		res, err := s.SyncBoard(ctx, id, opts.Full)
+	for _, tg := range targets {
+		bar.start(tg.label)
+		res, err := tg.run()
 		bar.finish()
 		if err != nil {
-			fmt.Fprintf(out, "board %d: FAILED: %v\n", id, err)
-			failed = append(failed, fmt.Sprint(id))
+			fmt.Fprintf(out, "%s: FAILED: %v\n", tg.label, err)
+			failed = append(failed, tg.label)
 			if ctx.Err() != nil {
 				break
 			}
 			continue
 		}
-		fmt.Fprintf(out, "board %d: ok in %s: %d requests, %d pages, %d issues and %d history items written, %d facts changed\n",
-			id, res.Duration.Round(time.Millisecond), res.Requests, res.Pages, res.Written.Issues,
-			res.Written.StatusChanges+res.Written.FlagChanges, res.Facts)
+		fmt.Fprintf(out, "%s: ok in %s: %d requests, %d pages; written: %d issues, %d history items, %d pull requests, %d tags; %d facts changed\n",
+			tg.label, res.Duration.Round(time.Millisecond), res.Requests, res.Pages, res.Written.Issues,
+			res.Written.StatusChanges+res.Written.FlagChanges, res.Written.PullRequests, res.Written.Tags, res.Facts)
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("%d of %d syncs failed (boards %s); stored data is unchanged for them", len(failed), len(ids), strings.Join(failed, ", "))
+		return fmt.Errorf("%d of %d syncs failed (%s); data stored before stays as it was", len(failed), len(targets), strings.Join(failed, ", "))
 	}
 	return nil
 }
@@ -180,17 +226,20 @@ func (p *progress) finish() {
 
 // StatusRow is one board's sync status.
 type StatusRow struct {
-	Kind        string     `json:"kind"`
-	ID          int64      `json:"id"`
-	Team        string     `json:"team"`
-	Name        string     `json:"name"`
-	JiraBoardID int64      `json:"jira_board_id,omitempty"`
-	LastOKAt    *time.Time `json:"last_ok_at"`
-	LastError   string     `json:"last_error,omitempty"`
-	LastErrorAt *time.Time `json:"last_error_at,omitempty"`
-	Watermark   *time.Time `json:"watermark"`
-	Issues      int64      `json:"issues"`
-	Running     string     `json:"running,omitempty"`
+	Kind         string     `json:"kind"`
+	ID           int64      `json:"id"`
+	Team         string     `json:"team"`
+	Name         string     `json:"name"`
+	JiraBoardID  int64      `json:"jira_board_id,omitempty"`
+	LastOKAt     *time.Time `json:"last_ok_at"`
+	LastError    string     `json:"last_error,omitempty"`
+	LastErrorAt  *time.Time `json:"last_error_at,omitempty"`
+	Watermark    *time.Time `json:"watermark"`
+	Issues       int64      `json:"issues,omitempty"`
+	PullRequests int64      `json:"pull_requests,omitempty"`
+	Tags         int64      `json:"tags,omitempty"`
+	Boards       []int64    `json:"boards,omitempty"`
+	Running      string     `json:"running,omitempty"`
 }
 
 // Status prints every board's sync state.
@@ -214,9 +263,13 @@ func Status(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Wr
 		return nil
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KIND\tID\tTEAM\tNAME\tISSUES\tLAST SUCCESS\tWATERMARK\tLAST ERROR")
+	fmt.Fprintln(tw, "KIND\tID\tTEAM\tNAME\tROWS\tLAST SUCCESS\tWATERMARK\tLAST ERROR")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\t%s\t%s\t%s\n", r.Kind, r.ID, r.Team, r.Name, r.Issues, when(r.LastOKAt), when(r.Watermark), oneLine(r.LastError))
+		n := fmt.Sprintf("%d issues", r.Issues)
+		if r.Kind == "repo" {
+			n = fmt.Sprintf("%d PRs, %d tags", r.PullRequests, r.Tags)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Kind, r.ID, r.Team, r.Name, n, when(r.LastOKAt), when(r.Watermark), oneLine(r.LastError))
 	}
 	return tw.Flush()
 }
@@ -224,6 +277,10 @@ func Status(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Wr
 // StatusRows reads the status of every board.
 func StatusRows(ctx context.Context, st *store.Store) ([]StatusRow, error) {
 	all, err := st.BoardStatuses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	repos, err := st.RepoStatuses(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -235,6 +292,14 @@ func StatusRows(ctx context.Context, st *store.Store) ([]StatusRow, error) {
 			r.Running = b.Running.Phase
 		}
 		rows = append(rows, r)
+	}
+	for _, r := range repos {
+		row := StatusRow{Kind: "repo", ID: r.RepoID, Name: r.Owner + "/" + r.Name, LastOKAt: r.LastOKAt, LastError: r.LastError,
+			LastErrorAt: r.LastErrorAt, Watermark: r.Watermark, PullRequests: r.PullRequests, Tags: r.Tags, Boards: r.Boards}
+		if r.Running != nil {
+			row.Running = r.Running.Phase
+		}
+		rows = append(rows, row)
 	}
 	return rows, nil
 }

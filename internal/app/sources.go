@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/vger-dev/vger/internal/config"
+	"github.com/vger-dev/vger/internal/github"
 	"github.com/vger-dev/vger/internal/jira"
 	"github.com/vger-dev/vger/internal/retry"
 	"github.com/vger-dev/vger/internal/store"
@@ -32,6 +33,15 @@ func NewSyncer(cfg *config.Config, st *store.Store, log *slog.Logger) (*vsync.Sy
 			return nil, err
 		}
 		s.Tracker = vsync.NewJiraTracker(c)
+	}
+	if cfg.GitHubToken != "" {
+		tr := retry.New(nil)
+		tr.Limiter = &vsync.Limiter{Store: st, Key: vsync.BucketKey("github", cfg.GitHubAPIURL, cfg.GitHubToken), Rate: cfg.GitHubRate, Burst: max(1, cfg.GitHubRate)}
+		c, err := github.New(github.Config{APIURL: cfg.GitHubAPIURL, GraphQLURL: cfg.GitHubGraphQLURL, Token: cfg.GitHubToken, Transport: tr})
+		if err != nil {
+			return nil, err
+		}
+		s.CodeHost = vsync.GitHubHost{Client: c}
 	}
 	return s, nil
 }

@@ -275,25 +275,6 @@ func (c *Config) validate() error {
 	return nil
 }
 
-// GraphQLURL is GITHUB_GRAPHQL_URL, or derived from GITHUB_API_URL.
-func (c *Config) GraphQLURL() string {
-	if c.GitHubGraphQLURL != "" {
-		return c.GitHubGraphQLURL
-	}
-	u, err := url.Parse(c.GitHubAPIURL)
-	if err != nil {
-		return ""
-	}
-	if u.Host == "api.github.com" {
-		return "https://api.github.com/graphql"
-	}
-	// Enterprise: https://HOST/api/v3/ -> https://HOST/api/graphql
-	p := strings.TrimSuffix(u.Path, "/")
-	p = strings.TrimSuffix(p, "/v3")
-	u.Path = p + "/graphql"
-	return u.String()
-}
-
 // Row is one printed setting: its current value with secrets masked.
 type Row struct {
 	Name, Value, Default, Help string

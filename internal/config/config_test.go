@@ -26,9 +26,6 @@ func TestDefaults(t *testing.T) {
 	if !filepath.IsAbs(c.DataDir) || filepath.Base(c.DataDir) != ".vger" {
 		t.Fatalf("data dir %q", c.DataDir)
 	}
-	if got := c.GraphQLURL(); got != "https://api.github.com/graphql" {
-		t.Fatalf("graphql %q", got)
-	}
 }
 
 func TestInvalidValuesNameTheVariable(t *testing.T) {
@@ -109,17 +106,6 @@ func TestSecretFromFile(t *testing.T) {
 	_, err = Load(env(map[string]string{"GITHUB_TOKEN_FILE": p, "GITHUB_TOKEN": "x"}))
 	if err == nil {
 		t.Fatal("both set should be refused")
-	}
-}
-
-func TestGraphQLURLEnterprise(t *testing.T) {
-	t.Parallel()
-	c, err := Load(env(map[string]string{"GITHUB_API_URL": "https://ghe.example.com/api/v3/"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := c.GraphQLURL(); got != "https://ghe.example.com/api/graphql" {
-		t.Fatalf("got %q", got)
 	}
 }
 

@@ -58,6 +58,7 @@ type JiraFlagChange struct {
 // WriteCounts says how many rows a write inserted or changed.
 type WriteCounts struct {
 	Issues, StatusChanges, FlagChanges, Deleted, KeyChanges, Memberships int64
+	PullRequests, Tags                                                   int64
 }
 
 // Add sums counts.
@@ -68,6 +69,8 @@ func (w *WriteCounts) Add(o WriteCounts) {
 	w.Deleted += o.Deleted
 	w.KeyChanges += o.KeyChanges
 	w.Memberships += o.Memberships
+	w.PullRequests += o.PullRequests
+	w.Tags += o.Tags
 }
 
 // UpsertJiraStatuses stores statuses (idempotent).

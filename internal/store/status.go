@@ -54,3 +54,46 @@ func (s *Store) BoardStatuses(ctx context.Context) ([]BoardStatus, error) {
 		return bs, err
 	})
 }
+
+// RepoStatus is a repository's freshness.
+type RepoStatus struct {
+	RepoID       int64
+	Owner, Name  string
+	Boards       []int64
+	PullRequests int64
+	Tags         int64
+	LastOKAt     *time.Time
+	LastError    string
+	LastErrorAt  *time.Time
+	Watermark    *time.Time
+	Running      *Progress
+}
+
+// RepoStatuses lists every repository's status.
+func (s *Store) RepoStatuses(ctx context.Context) ([]RepoStatus, error) {
+	rows, err := s.Pool.Query(ctx, `
+		SELECT r.id, r.owner, r.name,
+		       coalesce((SELECT array_agg(board_id ORDER BY board_id) FROM board_repos WHERE repo_id = r.id), '{}'),
+		       (SELECT count(*) FROM pull_requests WHERE repo_id = r.id),
+		       (SELECT count(*) FROM tags WHERE repo_id = r.id),
+		       ss.last_ok_at, coalesce(ss.last_error, ''), ss.last_error_at, ss.watermark,
+		       rr.phase, rr.done, rr.total
+		FROM repos r LEFT JOIN sync_state ss ON ss.repo_id = r.id
+		LEFT JOIN LATERAL (SELECT phase, done, total FROM sync_runs WHERE repo_id = r.id AND status = 'running'
+		                   ORDER BY started_at DESC LIMIT 1) rr ON true
+		ORDER BY lower(r.owner), lower(r.name)`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (RepoStatus, error) {
+		var rs RepoStatus
+		var phase *string
+		var done, total *int64
+		err := r.Scan(&rs.RepoID, &rs.Owner, &rs.Name, &rs.Boards, &rs.PullRequests, &rs.Tags,
+			&rs.LastOKAt, &rs.LastError, &rs.LastErrorAt, &rs.Watermark, &phase, &done, &total)
+		if phase != nil {
+			rs.Running = &Progress{Phase: *phase, Done: *done, Total: total}
+		}
+		return rs, err
+	})
+}

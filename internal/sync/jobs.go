@@ -48,6 +48,20 @@ func (SyncBoardArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: Queue, MaxAttempts: 25, UniqueOpts: uniqueWhileActive}
 }
 
+// SyncRepoArgs asks for one repository's sync.
+type SyncRepoArgs struct {
+	RepoID int64 `json:"repo_id" river:"unique"`
+	Full   bool  `json:"full"`
+}
+
+// Kind names the job.
+func (SyncRepoArgs) Kind() string { return "sync_repo" }
+
+// InsertOpts makes repo syncs unique while queued or running.
+func (SyncRepoArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: Queue, MaxAttempts: 25, UniqueOpts: uniqueWhileActive}
+}
+
 // RebuildFactsArgs asks for a board's facts to be recomputed (after a
 // mapping change).
 type RebuildFactsArgs struct {
@@ -62,7 +76,7 @@ func (RebuildFactsArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: Queue, MaxAttempts: 3, UniqueOpts: uniqueWhileActive}
 }
 
-// SyncAllArgs is the periodic job that enqueues a sync of every board.
+// SyncAllArgs is the periodic job that enqueues a sync of every board and repository.
 type SyncAllArgs struct{}
 
 // Kind names the job.
@@ -77,11 +91,15 @@ func (SyncAllArgs) InsertOpts() river.InsertOpts {
 // a job, so periodic and on-demand syncs (and rebuilds) of one board never
 // overlap. A dead worker's connection closes and frees it.
 func boardLock(ctx context.Context, st *store.Store, boardID int64) (release func(), ok bool, err error) {
+	return scopeLock(ctx, st, "board", boardID)
+}
+
+func scopeLock(ctx context.Context, st *store.Store, kind string, id int64) (release func(), ok bool, err error) {
 	conn, err := st.Pool.Acquire(ctx)
 	if err != nil {
 		return nil, false, err
 	}
-	key := lockKey("board", boardID)
+	key := lockKey(kind, id)
 	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&ok); err != nil || !ok {
 		conn.Release()
 		return nil, false, err
@@ -130,6 +148,32 @@ func (w *SyncBoardWorker) Work(ctx context.Context, job *river.Job[SyncBoardArgs
 	return nil
 }
 
+// SyncRepoWorker runs repository syncs.
+type SyncRepoWorker struct {
+	river.WorkerDefaults[SyncRepoArgs]
+	Syncer *Syncer
+}
+
+// Timeout bounds the job.
+func (w *SyncRepoWorker) Timeout(*river.Job[SyncRepoArgs]) time.Duration { return JobTimeout }
+
+// Work syncs the repository under its own lock.
+func (w *SyncRepoWorker) Work(ctx context.Context, job *river.Job[SyncRepoArgs]) error {
+	release, ok, err := scopeLock(ctx, w.Syncer.Store, "repo", job.Args.RepoID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return river.JobSnooze(30 * time.Second)
+	}
+	defer release()
+	_, err = w.Syncer.SyncRepo(ctx, job.Args.RepoID, job.Args.Full && job.Attempt == 1)
+	if errors.Is(err, store.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	return err
+}
+
 // RebuildFactsWorker recomputes facts.
 type RebuildFactsWorker struct {
 	river.WorkerDefaults[RebuildFactsArgs]
@@ -174,6 +218,18 @@ func (w *SyncAllWorker) Work(ctx context.Context, job *river.Job[SyncAllArgs]) e
 			return err
 		}
 	}
+	if w.Syncer.CodeHost == nil {
+		return nil
+	}
+	repos, err := w.Syncer.Store.Repos(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range repos {
+		if _, err := client.Insert(ctx, SyncRepoArgs{RepoID: r.ID}, nil); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -181,6 +237,7 @@ func (w *SyncAllWorker) Work(ctx context.Context, job *river.Job[SyncAllArgs]) e
 func Workers(s *Syncer) *river.Workers {
 	ws := river.NewWorkers()
 	river.AddWorker(ws, &SyncBoardWorker{Syncer: s})
+	river.AddWorker(ws, &SyncRepoWorker{Syncer: s})
 	river.AddWorker(ws, &RebuildFactsWorker{Syncer: s})
 	river.AddWorker(ws, &SyncAllWorker{Syncer: s})
 	return ws

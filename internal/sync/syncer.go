@@ -72,6 +72,7 @@ func (r Result) Counts() map[string]any {
 		"requests": r.Requests, "pages": r.Pages, "issues_written": r.Written.Issues,
 		"status_changes_written": r.Written.StatusChanges, "flag_changes_written": r.Written.FlagChanges,
 		"history_items_removed": r.Written.Deleted, "facts_written": r.Facts,
+		"pull_requests_written": r.Written.PullRequests, "tags_written": r.Written.Tags,
 	}
 }
 
