@@ -10,8 +10,11 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vger-dev/vger/internal/store"
+	vsync "github.com/vger-dev/vger/internal/sync"
 )
 
 // Server holds what handlers need. It has no mutable state of its own, so
@@ -24,8 +27,20 @@ type Server struct {
 	RequestTimeout time.Duration
 	// Secrets are scrubbed from every error message before it is logged or shown.
 	Secrets []string
+	// Jobs enqueues work for the workers ("refresh now"); nil: no workers.
+	Jobs Enqueuer
+	// Sources makes short, read-only look-ups in JIRA and GitHub (the
+	// board picker, a repo check) and registers boards; nil: not configured.
+	Sources *vsync.Syncer
+	// JiraURL is the JIRA site's base URL, for links to issues.
+	JiraURL string
 
 	metrics *httpMetrics
+}
+
+// Enqueuer inserts River jobs (the web server's client is insert-only).
+type Enqueuer interface {
+	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
 }
 
 // New returns a server with defaults filled in and its Prometheus collectors

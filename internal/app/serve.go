@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/vger-dev/vger/internal/config"
+	vsync "github.com/vger-dev/vger/internal/sync"
 	"github.com/vger-dev/vger/web"
 )
 
@@ -46,6 +47,19 @@ func ServeListener(ctx context.Context, ln net.Listener, db *Database, cfg *conf
 	s.Version = version
 	s.RequestTimeout = cfg.RequestTimeout
 	s.Secrets = cfg.Secrets()
+	s.JiraURL = cfg.JiraURL
+	sources, err := NewSyncer(cfg, db.Store, log)
+	if err != nil {
+		return err
+	}
+	// The server only looks things up: short timeouts, no pacing waits.
+	sources.Budget = 0
+	s.Sources = sources
+	jobs, err := vsync.NewClient(db.Store, sources, vsync.ClientOptions{Log: slog.New(levelFloor{log.Handler(), slog.LevelWarn})})
+	if err != nil {
+		return err
+	}
+	s.Jobs = jobs
 	srv := &http.Server{
 		Handler:           s.Routes(),
 		ReadHeaderTimeout: 10 * time.Second,
