@@ -416,9 +416,9 @@ func (r *renderer) fitXDomain() {
 func (r *renderer) fitY() {
 	y := r.y
 	y.p0, y.p1 = r.bottom, r.top
-	target := int((r.bottom - r.top) / 42)
-	if target < 2 {
-		target = 2
+	target := int((r.bottom - r.top) / 34)
+	if target < 3 {
+		target = 3
 	}
 	lo, hi := r.ext.y0, r.ext.y1
 	fixed := y.lin.Min < y.lin.Max

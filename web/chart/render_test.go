@@ -433,7 +433,7 @@ func TestReferenceLinesAndLabels(t *testing.T) {
 		&HLine{ID: "flat50", Y: 4, Label: "50% ≥ 4", Style: Likelihood(50)},
 		&HLine{ID: "flat80", Y: 3, Label: "80% ≥ 3", Style: Likelihood(80)},
 		&HLine{ID: "flat90", Y: 3, Label: "90% ≥ 3", Style: Likelihood(90)},
-		&HLine{ID: "q1", Name: "80%", Y: 2, From: -0.5, To: 0.5, Style: Likelihood(80)},
+		&HLine{ID: "q1", Name: "80%", Y: 2, From: -0.5, To: 0.5, Style: Likelihood(80), Halo: true},
 		&HLine{ID: "off", Y: 100, Label: "off the chart"},
 		&HLine{ID: "gap", Y: nan, Label: "no value"},
 	}}
@@ -459,7 +459,7 @@ func TestReferenceLinesAndLabels(t *testing.T) {
 	if math.Abs(ys["80% ≥ 3"]-ys["90% ≥ 3"]) < 12 {
 		t.Errorf("80%% and 90%% labels %v px apart", math.Abs(ys["80% ≥ 3"]-ys["90% ≥ 3"]))
 	}
-	if d.Find(`[data-testid="tp-q1"] line`).First().AttrOr("stroke-dasharray", "") != "7 4" {
+	if d.Find(`[data-testid="tp-q1"] line`).Eq(1).AttrOr("stroke-dasharray", "") != "7 4" { // after the halo
 		t.Error("segment not dashed like 80%")
 	}
 	legend := d.Find(`[data-testid="tp-legend"]`).Text()
