@@ -70,7 +70,7 @@
 // full label (the usual <JIRA>/browse/<KEY>) and no h column is written;
 // otherwise h holds each link after data-href-prefix (null for none).
 // Per-point Titles are dropped in this form. 20,000 linked points with a
-// legend, quarter lines and tags take about 0.6 MB. JSON in an attribute
+// legend, quarter lines and tags take about 0.5 MB. JSON in an attribute
 // rather than a <script type="application/json"> block keeps the rule "no
 // <script> in a chart" absolute, and the attribute is escaped like any
 // other.
