@@ -565,7 +565,7 @@ func (r *renderer) timeAxis(width float64) ([]tick, bool) {
 			if u.p == Month {
 				spacing *= 28 / 30.44 // February
 			}
-			if spacing >= maxw+10 {
+			if spacing >= maxw+8 {
 				// A leading partial unit long enough to hold a label gets one.
 				if centred && u.n == 1 && len(ticks) > 0 {
 					first := toTime(ticks[0].at, x.loc)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"regexp"
 	"strconv"
@@ -692,5 +693,32 @@ func TestLegendWraps(t *testing.T) {
 	last := attrF(t, items.Last(), "y")
 	if r.top < last+8 {
 		t.Errorf("plot top %v overlaps the legend at %v", r.top, last)
+	}
+}
+
+// A chart value is read-only while rendering: one can be rendered by many
+// requests at once (run with -race).
+func TestConcurrentRenders(t *testing.T) {
+	t.Parallel()
+	c := weekly10y()
+	var want bytes.Buffer
+	if err := c.Render(&want); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			var b bytes.Buffer
+			err := c.Render(&b)
+			if err == nil && b.String() != want.String() {
+				err = errors.New("concurrent render differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
