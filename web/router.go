@@ -38,6 +38,15 @@ func (s *Server) Routes() http.Handler {
 	// Pages.
 	r.Get("/", s.handle("home", s.home))
 
+	// A board's views. Every view is a GET URL whose query string holds its
+	// whole state (README "URL scheme").
+	r.Route("/teams/{team}/boards/{board}", func(r chi.Router) {
+		r.Get("/", s.handle("quadrant", s.quadrant))
+		r.Get("/throughput.csv", s.handle("quadrant_csv", s.throughputCSV))
+		r.Get("/leadtime.csv", s.handle("leadtime_csv", s.leadTimeCSV))
+		r.Get("/chart/{chart}", s.handle("quadrant_svg", s.chartSVG))
+	})
+
 	r.NotFound(s.handle("not_found", func(w http.ResponseWriter, r *http.Request) error {
 		return NotFound("There is no page at this address.")
 	}))

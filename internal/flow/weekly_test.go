@@ -289,3 +289,26 @@ func TestWeeklyStaleFacts(t *testing.T) {
 		t.Errorf("lead items %d, by state %v", w.LeadItems, w.ByState)
 	}
 }
+
+func TestTypeFilterMatchesSeries(t *testing.T) {
+	t.Parallel()
+	b, err := NewBoard(BoardConfig{
+		States: []WorkState{{Name: "To Do", StatusIDs: []string{"1"}}, {Name: "Doing", StatusIDs: []string{"2"}}, {Name: "Done", StatusIDs: []string{"3"}}},
+		Start:  1, End: 2,
+		WorkTypes: []WorkType{{Name: "Failures", IssueTypes: []string{"Bug", "Incident"}}, {Name: "Stories", IssueTypes: []string{"Story"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _ := b.TypeFilter(nil)
+	failures, _ := b.TypeFilter([]string{"Failures"})
+	// No selection = every work type of the board: an Epic is in none of them.
+	for typ, want := range map[string][2]bool{"Bug": {true, true}, "Incident": {true, true}, "Story": {true, false}, "Epic": {false, false}} {
+		if all(typ) != want[0] || failures(typ) != want[1] {
+			t.Errorf("%s: all=%v failures=%v, want %v", typ, all(typ), failures(typ), want)
+		}
+	}
+	if _, err := b.TypeFilter([]string{"Nope"}); !errors.Is(err, ErrUnknownWorkType) {
+		t.Errorf("unknown work type: %v", err)
+	}
+}

@@ -46,7 +46,7 @@ func Layout(p Page) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " · Vger</title><link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/static/css/vger.css\"><script src=\"/static/js/vger.js\" defer></script></head><body><header class=\"site\"><a class=\"brand\" href=\"/\" data-testid=\"brand\"><img src=\"/static/favicon.svg\" alt=\"\" width=\"22\" height=\"22\"> Vger</a><nav><a href=\"/\">Teams</a></nav></header><main>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " · Vger</title><link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/static/css/vger.css\"><link rel=\"stylesheet\" href=\"/static/css/chart.css\"><script src=\"/static/js/vger.js\" defer></script><script src=\"/static/js/chart.js\" defer></script></head><body><header class=\"site\"><a class=\"brand\" href=\"/\" data-testid=\"brand\"><img src=\"/static/favicon.svg\" alt=\"\" width=\"22\" height=\"22\"> Vger</a><nav><a href=\"/\">Teams</a></nav></header><main>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -61,7 +61,7 @@ func Layout(p Page) templ.Component {
 		var templ_7745c5c3_Var3 string
 		templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(p.Version)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/layout.templ`, Line: 30, Col: 40}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/layout.templ`, Line: 32, Col: 40}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 		if templ_7745c5c3_Err != nil {
