@@ -362,19 +362,19 @@ func writeJSON(w http.ResponseWriter, v any) error {
 
 // weeklyJSONOut is the quadrant's ?format=json shape (documented in the README).
 type weeklyJSONOut struct {
-	Board     string           `json:"board"`
-	Team      string           `json:"team"`
-	From      string           `json:"from"`
-	To        string           `json:"to"`
-	Window    int              `json:"window_weeks"`
-	DayMode   string           `json:"day_mode"`
-	Start     string           `json:"start_state"`
-	End       string           `json:"end_state"`
-	Flat      map[string]int   `json:"flat_likelihood"`
-	FlatWeeks int              `json:"flat_weeks"`
-	Weeks     []weekJSON       `json:"weeks"`
-	States    []string         `json:"states"`
-	Extra     map[string]any   `json:"-"`
+	Board     string            `json:"board"`
+	Team      string            `json:"team"`
+	From      string            `json:"from"`
+	To        string            `json:"to"`
+	Window    int               `json:"window_weeks"`
+	DayMode   string            `json:"day_mode"`
+	Start     string            `json:"start_state"`
+	End       string            `json:"end_state"`
+	Flat      map[string]int    `json:"flat_likelihood"`
+	FlatWeeks int               `json:"flat_weeks"`
+	Weeks     []weekJSON        `json:"weeks"`
+	States    []string          `json:"states"`
+	Extra     map[string]any    `json:"-"`
 	Units     map[string]string `json:"units"`
 }
 

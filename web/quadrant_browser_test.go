@@ -53,7 +53,7 @@ func TestQuadrantInBrowser(t *testing.T) {
 	err := chromedp.Do(ctx,
 		chromedp.SetValue(chromedp.CSS(`[data-testid="in-from"]`), "2025-03-03"),
 		chromedp.SetValue(chromedp.CSS(`[data-testid="in-to"]`), "2025-03-23"),
-		chromedp.Click(chromedp.CSS(`[data-testid="in-type-Bug"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="in-type-Story"]`)), // every type starts checked: Bugs only
 		chromedp.Click(chromedp.CSS(`[data-testid="apply"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="tp-2025-03-17"]`)),
 	)

@@ -100,7 +100,9 @@ func loadFixture(t *testing.T) (*web.Server, *store.Store) {
 	return s, st
 }
 
-func itoa(n int64) string { return strings.TrimSpace(strings.Replace(time.Duration(n).String(), "ns", "", 1)) }
+func itoa(n int64) string {
+	return strings.TrimSpace(strings.Replace(time.Duration(n).String(), "ns", "", 1))
+}
 
 const quadrantURL = "/teams/payments/boards/pay"
 
@@ -257,27 +259,27 @@ func TestQuadrantBadParameters(t *testing.T) {
 	t.Parallel()
 	s, _ := loadFixture(t)
 	cases := map[string]string{
-		"from=yesterday":                        "from",
-		"from=2025-02-30":                       "from",
-		"to=2025-03-01":                         "to",
-		"from=2025-03-10&to=2025-03-01":         "to",
-		"weeks=0":                               "weeks",
-		"weeks=abc":                             "weeks",
-		"weeks=10&from=2025-01-01":              "weeks",
-		"type=Epic":                             "type",
-		"start=Nope":                            "start",
-		"end=Nope":                              "end",
-		"start=Review&end=In%20Progress":        "end",
-		"days=lunar":                            "days",
-		"window=3":                              "window",
-		"window=1000":                           "window",
-		"backlog=sideways":                      "backlog",
-		"tags=maybe":                            "tags",
-		"hide=Nope":                             "hide",
-		"format=xml":                            "format",
-		"zoom=2":                                "zoom",
-		"days=working&days=calendar":            "days",
-		"from=2000-01-01&to=2025-01-01":         "from",
+		"from=yesterday":                 "from",
+		"from=2025-02-30":                "from",
+		"to=2025-03-01":                  "to",
+		"from=2025-03-10&to=2025-03-01":  "to",
+		"weeks=0":                        "weeks",
+		"weeks=abc":                      "weeks",
+		"weeks=10&from=2025-01-01":       "weeks",
+		"type=Epic":                      "type",
+		"start=Nope":                     "start",
+		"end=Nope":                       "end",
+		"start=Review&end=In%20Progress": "end",
+		"days=lunar":                     "days",
+		"window=3":                       "window",
+		"window=1000":                    "window",
+		"backlog=sideways":               "backlog",
+		"tags=maybe":                     "tags",
+		"hide=Nope":                      "hide",
+		"format=xml":                     "format",
+		"zoom=2":                         "zoom",
+		"days=working&days=calendar":     "days",
+		"from=2000-01-01&to=2025-01-01":  "from",
 	}
 	for q, param := range cases {
 		for _, path := range []string{"", "/throughput.csv", "/leadtime.csv", "/chart/throughput.svg"} {
@@ -307,8 +309,8 @@ func TestQuadrantFormRedirectsToCanonicalURL(t *testing.T) {
 	cases := map[string]string{
 		"weeks=26&from=&to=&type=Story&type=Bug&start=In+Progress&end=Done&days=calendar&window=4&backlog=relative&tags=on&apply=1": quadrantURL,
 		"weeks=&type=story&apply=1": quadrantURL + "?type=Story",
-		"weeks=12&from=&to=&type=Bug&start=In+Progress&end=Done&days=working&window=8&backlog=absolute&tags=off&apply=1":           quadrantURL + "?weeks=12&type=Bug&days=working&window=8&backlog=absolute&tags=off",
-		"weeks=26&from=2025-01-06&to=2025-03-23&start=Review&end=Done&hide=Review&apply=1":                                          quadrantURL + "?from=2025-01-06&to=2025-03-23&start=Review&hide=Review",
+		"weeks=12&from=&to=&type=Bug&start=In+Progress&end=Done&days=working&window=8&backlog=absolute&tags=off&apply=1": quadrantURL + "?weeks=12&type=Bug&days=working&window=8&backlog=absolute&tags=off",
+		"weeks=26&from=2025-01-06&to=2025-03-23&start=Review&end=Done&hide=Review&apply=1":                               quadrantURL + "?from=2025-01-06&to=2025-03-23&start=Review&hide=Review",
 	}
 	for q, want := range cases {
 		rec := httptest.NewRecorder()
