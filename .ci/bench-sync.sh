@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# make bench-sync: full and incremental sync of a large simulated JIRA (and
+# GitHub, once simulated) through the real binaries, on loopback. Never run
+# in CI. Prints wall time, requests and peak memory of the sync process.
+#   ISSUES=100000 PRS=20000 .ci/bench-sync.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ISSUES=${ISSUES:-100000}
+PRS=${PRS:-20000}
+RATE_ISSUES=${RATE_ISSUES:-1500}
+PORT=${PORT:-18189}
+make -s build
+work=$(mktemp -d /tmp/vger-bench-XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+start_sim() { # $1 issues, $2 extra flags
+  ./bin/vger simulate --addr 127.0.0.1:$PORT --seed 1 --issues "$1" --prs "$PRS" $2 >"$work/sim.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/_sim/time" >/dev/null && return; sleep 0.1; done
+  echo "simulator did not start"; cat "$work/sim.log"; exit 1
+}
+
+export VGER_DATA_DIR="$work/data" VGER_LOG_FORMAT=json VGER_LOG_LEVEL=warn
+export JIRA_URL="http://127.0.0.1:$PORT/jira/" JIRA_EMAIL=demo@example.com JIRA_API_TOKEN=sim-jira-token
+export VGER_JIRA_RATE=0 VGER_SYNC_HISTORY_DAYS=36500
+
+run_sync() { # prints the sync's summary and /usr/bin/time's figures
+  /usr/bin/time -f "wall %e s, max RSS %M KB" ./bin/vger sync --all 2>&1 | grep -E "^(total|board|repo).*(ok|FAILED)|^total|^wall" | tail -n 12
+}
+
+echo "== full sync: $ISSUES issues"
+start_sim "$ISSUES" ""
+./bin/vger migrate >/dev/null
+for b in $(curl -sf -u demo@example.com:sim-jira-token "http://127.0.0.1:$PORT/jira/rest/agile/1.0/board?maxResults=50" | grep -o '"id":[0-9]*' | cut -d: -f2); do
+  ./bin/vger board add --jira-board "$b" --team "Bench" >/dev/null
+done
+run_sync
+
+echo "== incremental sync after the world moves on"
+curl -sf -X POST "http://127.0.0.1:$PORT/_sim/advance?hours=${ADVANCE_HOURS:-72}" >/dev/null
+run_sync
+echo "(issues_written and requests per board above; the target is <= 50 JIRA requests for a 1% change)"
+
+echo "== paced: --rate 10 against $RATE_ISSUES issues (wall should be within 1.1x of requests / 10)"
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true; pids=()
+rm -rf "$work/data"
+start_sim "$RATE_ISSUES" "--rate 10"
+./bin/vger migrate >/dev/null
+for b in 1 2 3 4 5; do ./bin/vger board add --jira-board "$b" --team "Paced" >/dev/null; done
+run_sync
+./bin/vger status | head -20
