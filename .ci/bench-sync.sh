@@ -11,6 +11,7 @@ RATE_ISSUES=${RATE_ISSUES:-1500}
 PORT=${PORT:-18189}
 make -s build
 work=$(mktemp -d /tmp/vger-bench-XXXXXX)
+chmod 755 "$work" # so PostgreSQL (as its own user when run as root) keeps its cluster inside
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -22,7 +23,7 @@ start_sim() { # $1 issues, $2 extra flags
   echo "simulator did not start"; cat "$work/sim.log"; exit 1
 }
 
-export VGER_DATA_DIR="$work/data" VGER_LOG_FORMAT=json VGER_LOG_LEVEL=warn
+export VGER_DATA_DIR="$work/full" VGER_LOG_FORMAT=json VGER_LOG_LEVEL=warn
 export JIRA_URL="http://127.0.0.1:$PORT/jira/" JIRA_EMAIL=demo@example.com JIRA_API_TOKEN=sim-jira-token
 export VGER_JIRA_RATE=0 VGER_SYNC_HISTORY_DAYS=36500
 
@@ -43,9 +44,9 @@ curl -sf -X POST "http://127.0.0.1:$PORT/_sim/advance?hours=${ADVANCE_HOURS:-72}
 run_sync
 echo "(issues_written and requests per board above; the target is <= 50 JIRA requests for a 1% change)"
 
-echo "== paced: --rate 10 against $RATE_ISSUES issues (wall should be within 1.1x of requests / 10)"
+echo "== paced: simulator --rate 10, VGER_JIRA_RATE=10, $RATE_ISSUES issues (time should be within 1.1x of requests / 10)"
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true; pids=()
-rm -rf "$work/data"
+export VGER_DATA_DIR="$work/paced" VGER_JIRA_RATE=10
 start_sim "$RATE_ISSUES" "--rate 10"
 ./bin/vger migrate >/dev/null
 for b in 1 2 3 4 5; do ./bin/vger board add --jira-board "$b" --team "Paced" >/dev/null; done

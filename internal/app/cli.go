@@ -143,8 +143,8 @@ func Sync(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writ
 	began := time.Now()
 	requests := 0
 	defer func() {
-		fmt.Fprintf(out, "total: %d syncs, %d requests in %s, peak memory %d MB\n", len(targets), requests,
-			time.Since(began).Round(time.Millisecond), peakRSSMB())
+		fmt.Fprintf(out, "total: %d syncs, %d requests (%d HTTP requests with metadata and retries) in %s, peak memory %d MB\n", len(targets), requests,
+			s.HTTPRequests.Load(), time.Since(began).Round(time.Millisecond), peakRSSMB())
 	}()
 	for _, tg := range targets {
 		bar.start(tg.label)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/vger-dev/vger/internal/config"
@@ -34,6 +35,8 @@ type Syncer struct {
 	// the next sync continues from the watermark. Jobs stay short, so a
 	// killed worker's job is rescued quickly.
 	Budget time.Duration
+	// HTTPRequests counts every HTTP attempt to the sources, when set.
+	HTTPRequests *atomic.Int64
 	// OnProgress hears every progress update (the CLI draws bars with it).
 	OnProgress func(scope store.Scope, p store.Progress)
 }
