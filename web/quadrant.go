@@ -145,7 +145,7 @@ func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series 
 			Chart: qc.backlog().Component(), SVGURL: withQuery(path+"/chart/backlog.svg", canon), Table: backlogTable(series)},
 		{ID: "leadtime", Explain: "For items delivered in the rolling window: 50/80/90% of them finished within this many days from start to done.",
 			Chart: qc.leadTime(unit).Component(), SVGURL: withQuery(path+"/chart/leadtime.svg", canon), Table: leadTable(series)},
-		{ID: "states", Explain: "The same items' mean days in each in-progress column, stacked, so the stack is their mean lead time. Hide columns with the checkboxes above.",
+		{ID: "states", Explain: "The same items' mean days in each in-progress column, stacked, so the stack is their mean lead time; the dashed line is their mean time flagged as blocked (an impediment). Hide columns with the checkboxes above.",
 			Chart: qc.states(unit).Component(), SVGURL: withQuery(path+"/chart/states.svg", canon), Table: statesTable(series)},
 		{ID: "netflow", Explain: "Items started (arrivals) against items delivered (departures) each week: more arrivals than departures means work in progress grows.",
 			Chart: qc.netFlow().Component(), SVGURL: withQuery(path+"/chart/netflow.svg", canon), Table: netFlowTable(series)},
@@ -268,7 +268,7 @@ func leadTable(s flow.WeeklySeries) views.Table {
 }
 
 func statesTable(s flow.WeeklySeries) views.Table {
-	t := views.Table{Caption: "Mean days per state (rolling window)", Head: append(append([]string{"Week"}, s.States...), "Outside the window")}
+	t := views.Table{Caption: "Mean days per state (rolling window)", Head: append(append([]string{"Week"}, s.States...), "Outside the window", "Blocked")}
 	for _, w := range s.Weeks {
 		var cells []string
 		st, ok := w.ByState.Get()
@@ -284,6 +284,7 @@ func statesTable(s flow.WeeklySeries) views.Table {
 		} else {
 			cells = append(cells, "–")
 		}
+		cells = append(cells, optDays(w.Blocked))
 		t.Rows = append(t.Rows, weekRow("st", w, cells...))
 	}
 	return t
@@ -343,6 +344,13 @@ func (s *Server) boardHeader(b store.Board, d *boardData, active, canon string) 
 		}}
 	row := s.boardRow(d.Status)
 	h.DataAsOf, h.Syncing, h.Error, h.Advice = row.DataAsOf, row.Syncing, row.Error, row.Advice
+	if s.Jobs != nil {
+		h.RefreshURL = boardPath(b) + "/refresh"
+		h.Back = withQuery(boardPath(b), canon)
+		if active != "quadrant" {
+			h.Back = withQuery(boardPath(b)+"/"+active, canon)
+		}
+	}
 	return h
 }
 
@@ -392,6 +400,7 @@ type weekJSON struct {
 	LeadTime    map[string]float64 `json:"lead_time,omitempty"`
 	LeadItems   int                `json:"lead_items"`
 	ByState     map[string]float64 `json:"mean_days_by_state,omitempty"`
+	Blocked     *float64           `json:"mean_blocked_days"`
 }
 
 func weeklyJSON(b store.Board, d *boardData, s flow.WeeklySeries) weeklyJSONOut {
@@ -407,7 +416,7 @@ func weeklyJSON(b store.Board, d *boardData, s flow.WeeklySeries) weeklyJSONOut 
 	for _, w := range s.Weeks {
 		wj := weekJSON{Week: w.Monday.String(), Partial: w.Partial, Throughput: w.Throughput, Started: w.Started,
 			Variation: w.Variation.Ptr(), WindowWeeks: w.WindowWeeks.Ptr(), Created: w.Backlog.Created,
-			Delivered: w.Backlog.Delivered, Closed: w.Backlog.ClosedNotDelivered, LeadItems: w.LeadItems}
+			Delivered: w.Backlog.Delivered, Closed: w.Backlog.ClosedNotDelivered, LeadItems: w.LeadItems, Blocked: w.Blocked.Ptr()}
 		if w.Likelihood != nil {
 			wj.Likelihood = map[string]int{}
 			for _, l := range w.Likelihood {

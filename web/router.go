@@ -45,6 +45,7 @@ func (s *Server) Routes() http.Handler {
 		r.Get("/throughput.csv", s.handle("quadrant_csv", s.throughputCSV))
 		r.Get("/leadtime.csv", s.handle("leadtime_csv", s.leadTimeCSV))
 		r.Get("/chart/{chart}", s.handle("quadrant_svg", s.chartSVG))
+		r.Post("/refresh", s.handle("refresh", s.refresh))
 	})
 
 	r.NotFound(s.handle("not_found", func(w http.ResponseWriter, r *http.Request) error {
