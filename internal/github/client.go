@@ -53,6 +53,7 @@ type Client struct {
 type cached struct {
 	etag string
 	body []byte
+	next int // the page after this one: a 304 carries no Link header
 }
 
 // Errors callers can act on.
@@ -231,6 +232,7 @@ func (c *Client) getJSON(ctx context.Context, path string, out any) (*gh.Respons
 		return c.gh.Do(ctx, req, &buf)
 	})
 	if res != nil && res.StatusCode == http.StatusNotModified && have {
+		res.NextPage = prev.next
 		return res, json.Unmarshal(prev.body, out)
 	}
 	if err != nil {
@@ -239,7 +241,7 @@ func (c *Client) getJSON(ctx context.Context, path string, out any) (*gh.Respons
 	body := buf.Bytes()
 	if etag := res.Header.Get("ETag"); etag != "" {
 		c.etagsMu.Lock()
-		c.etags[key] = cached{etag: etag, body: append([]byte(nil), body...)}
+		c.etags[key] = cached{etag: etag, body: append([]byte(nil), body...), next: res.NextPage}
 		c.etagsMu.Unlock()
 	}
 	return res, json.Unmarshal(body, out)
