@@ -95,7 +95,7 @@ func Sync(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writ
 		return err
 	}
 	defer db.Close()
-	s, err := NewSyncer(cfg, db.Store, log)
+	s, err := NewForegroundSyncer(cfg, db.Store, log)
 	if err != nil {
 		return err
 	}

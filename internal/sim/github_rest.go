@@ -13,10 +13,11 @@ import (
 // github_openapi_test.go).
 
 type ghCtx struct {
-	s    *Sim
-	sn   *ghSnapshot
-	base string
-	dup  bool
+	s     *Sim
+	sn    *ghSnapshot
+	base  string
+	dup   bool
+	users map[*ghUser][]byte // rendered users: a page of pull requests repeats the same few
 }
 
 const ghTime = "2006-01-02T15:04:05Z"
@@ -53,6 +54,21 @@ func (c *ghCtx) user(j *jw, u *ghUser) {
 		j.null()
 		return
 	}
+	if b, ok := c.users[u]; ok {
+		j.raw(b)
+		return
+	}
+	start := len(j.b)
+	defer func() {
+		if c.users == nil {
+			c.users = map[*ghUser][]byte{}
+		}
+		b := j.b[start:]
+		if len(b) > 0 && b[0] == ',' {
+			b = b[1:]
+		}
+		c.users[u] = append([]byte(nil), b...)
+	}()
 	api := c.base + "/users/" + u.login
 	j.obj()
 	j.kstr("login", u.login)
@@ -1051,14 +1067,29 @@ func (c *ghCtx) gitRefOne(r *http.Request) ghResp {
 		return ghNotFound()
 	}
 	want := "refs/" + strings.TrimPrefix(r.PathValue("ref"), "refs/")
-	for _, ref := range c.allRefs(repo) {
-		if ref.name == want {
-			j := &jw{}
-			c.writeRef(j, repo, ref)
-			return ghResp{status: 200, body: j.b}
+	var ref gitRef
+	if name, ok := strings.CutPrefix(want, "refs/tags/"); ok {
+		k, ok := c.sn.tagIdx[repo.idx][name]
+		if !ok {
+			return ghNotFound()
 		}
+		t := &c.sn.tags[repo.idx][k]
+		ref = gitRef{want, "commit", c.commitSHA(t.commit)}
+		if t.annotated {
+			ref = gitRef{want, "tag", c.tagObjSHA(repo, t)}
+		}
+	} else if name, ok := strings.CutPrefix(want, "refs/heads/"); ok {
+		cr, ok := c.branchTip(repo, name)
+		if !ok {
+			return ghNotFound()
+		}
+		ref = gitRef{want, "commit", c.commitSHA(cr)}
+	} else {
+		return ghNotFound()
 	}
-	return ghNotFound()
+	j := &jw{}
+	c.writeRef(j, repo, ref)
+	return ghResp{status: 200, body: j.b}
 }
 
 // gitRefsMatching is GET .../git/matching-refs/{prefix} (an empty list when nothing matches) and
@@ -1213,13 +1244,15 @@ func (c *ghCtx) rateLimit(r *http.Request) ghResp {
 	res(j, fixed(5000, time.Hour))
 	j.key("source_import")
 	res(j, fixed(100, time.Minute))
-	j.key("code_scanning_upload")
-	res(j, fixed(1000, time.Hour))
+	j.key("code_scanning_autofix")
+	res(j, fixed(10, time.Minute))
 	j.key("actions_runner_registration")
 	res(j, fixed(10000, time.Hour))
 	j.key("scim")
 	res(j, fixed(15000, time.Hour))
 	j.key("dependency_snapshots")
+	res(j, fixed(100, time.Minute))
+	j.key("dependency_sbom")
 	res(j, fixed(100, time.Minute))
 	j.key("code_search")
 	res(j, fixed(10, time.Minute))

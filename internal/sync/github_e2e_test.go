@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -26,6 +27,11 @@ type ghEnv struct {
 
 func setupGitHub(t *testing.T, opts sim.Options, rest bool) *ghEnv {
 	t.Helper()
+	return setupGitHubSleep(t, opts, rest, func(ctx context.Context, d time.Duration) error { return ctx.Err() }, time.Now)
+}
+
+func setupGitHubSleep(t *testing.T, opts sim.Options, rest bool, noSleep func(ctx context.Context, d time.Duration) error, now func() time.Time) *ghEnv {
+	t.Helper()
 	s, err := sim.New(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -33,11 +39,11 @@ func setupGitHub(t *testing.T, opts sim.Options, rest bool) *ghEnv {
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	tr := retry.New(nil)
-	noSleep := func(ctx context.Context, d time.Duration) error { return ctx.Err() }
-	tr.Sleep = noSleep
+	tr.Sleep, tr.Now = noSleep, now
+	tr.MaxWait = 2 * time.Hour // GitHub's primary limit resets within the hour
 	counter := &retryCounter{}
 	tr.Observer = counter
-	c, err := github.New(github.Config{APIURL: srv.URL + "/github/", Token: "sim-github-token", Transport: tr, Sleep: noSleep, PreferREST: rest})
+	c, err := github.New(github.Config{APIURL: srv.URL + "/github/", Token: "sim-github-token", Transport: tr, Sleep: noSleep, Now: now, PreferREST: rest})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,5 +139,43 @@ func TestGitHubSyncUnderFaults(t *testing.T) {
 	synctest.CheckReposAgainstTruth(t, e.store, e.sim, e.names())
 	if e.retries.n.Load() == 0 {
 		t.Fatal("no request was retried: the faults did not happen")
+	}
+}
+
+// fakeWall is real time as the simulator's rate limiter sees it: waiting
+// (the clients' injected sleep) moves it on, so hourly budgets reset
+// without anyone waiting an hour.
+type fakeWall struct {
+	mu     sync.Mutex
+	now    time.Time
+	waited time.Duration
+}
+
+func (f *fakeWall) Now() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now }
+func (f *fakeWall) Sleep(ctx context.Context, d time.Duration) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.now = f.now.Add(d)
+	f.waited += d
+	return ctx.Err()
+}
+
+// TestGitHubPrimaryLimitIsAWait: with tiny hourly budgets the sync runs
+// out again and again (403 with x-ratelimit-remaining: 0 on REST, 200 with
+// RATE_LIMITED on GraphQL), waits for each reset, and still stores exactly
+// the truth.
+func TestGitHubPrimaryLimitIsAWait(t *testing.T) {
+	t.Parallel()
+	for _, rest := range []bool{false, true} {
+		t.Run(map[bool]string{false: "graphql", true: "rest"}[rest], func(t *testing.T) {
+			t.Parallel()
+			wall := &fakeWall{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+			e := setupGitHubSleep(t, sim.Options{Seed: 8, Issues: 100, PRs: 60, GitHubRESTLimit: 15, GitHubGraphQLLimit: 3, Wall: wall.Now}, rest, wall.Sleep, wall.Now)
+			e.syncAll(t, false)
+			synctest.CheckReposAgainstTruth(t, e.store, e.sim, e.names())
+			if wall.waited < time.Minute {
+				t.Fatalf("waited %s: the limits were never hit", wall.waited)
+			}
+		})
 	}
 }
