@@ -26,9 +26,14 @@ start_sim() { # $1 issues, $2 extra flags
 export VGER_DATA_DIR="$work/full" VGER_LOG_FORMAT=json VGER_LOG_LEVEL=warn
 export JIRA_URL="http://127.0.0.1:$PORT/jira/" JIRA_EMAIL=demo@example.com JIRA_API_TOKEN=sim-jira-token
 export VGER_JIRA_RATE=0 VGER_SYNC_HISTORY_DAYS=36500
+export GITHUB_API_URL="http://127.0.0.1:$PORT/github/" GITHUB_TOKEN=sim-github-token VGER_GITHUB_RATE=0
 
 run_sync() { # prints the sync's summary and /usr/bin/time's figures
-  /usr/bin/time -f "wall %e s, max RSS %M KB" ./bin/vger sync --all 2>&1 | grep -E "^(total|board|repo).*(ok|FAILED)|^total|^wall" | tail -n 12
+  /usr/bin/time -f "wall %e s, max RSS %M KB" ./bin/vger sync --all >"$work/sync.out" 2>&1 || true
+  grep -E "^board [0-9]+: (ok|FAILED)" "$work/sync.out" | head -n 8 || true
+  grep -E "^repo [^ ]+: (ok in|FAILED)" "$work/sync.out" | awk '{ n++; if ($0 ~ /FAILED/) f++; else { pr += $(NF-12) } } END { printf "repos: %d synced, %d failed\n", n, f }' || true
+  grep -E "^repo [^ ]+: FAILED" "$work/sync.out" | head -n 3 || true
+  grep -E "^total|^wall" "$work/sync.out" || true
 }
 
 echo "== full sync: $ISSUES issues"
@@ -36,6 +41,11 @@ start_sim "$ISSUES" ""
 ./bin/vger migrate >/dev/null
 for b in $(curl -sf -u demo@example.com:sim-jira-token "http://127.0.0.1:$PORT/jira/rest/agile/1.0/board?maxResults=50" | grep -o '"id":[0-9]*' | cut -d: -f2); do
   ./bin/vger board add --jira-board "$b" --team "Bench" >/dev/null
+done
+for page in 1 2 3; do
+  for r in $(curl -sf -H "Authorization: Bearer $GITHUB_TOKEN" "http://127.0.0.1:$PORT/github/user/repos?per_page=100&page=$page" | grep -o '"full_name": *"[^"]*"' | cut -d'"' -f4); do
+    ./bin/vger repo add "$r" --board 1 >/dev/null
+  done
 done
 run_sync
 
@@ -49,6 +59,7 @@ kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true; pids=()
 export VGER_DATA_DIR="$work/paced" VGER_JIRA_RATE=10
 start_sim "$RATE_ISSUES" "--rate 10"
 ./bin/vger migrate >/dev/null
+unset GITHUB_TOKEN # the paced run measures JIRA pacing
 for b in 1 2 3 4 5; do ./bin/vger board add --jira-board "$b" --team "Paced" >/dev/null; done
 run_sync
 ./bin/vger status | head -20

@@ -110,8 +110,17 @@ func TestGitHubSyncMatchesTruth(t *testing.T) {
 			}
 			synctest.CheckReposAgainstTruth(t, e.store, e.sim, e.names())
 			before304 := e.retries.notModified.Load()
+			before := synctest.TableWrites(t, e.store)
+			if before["pull_requests"] == 0 || before["tags"] == 0 {
+				t.Fatalf("statistics do not show the first sync: %v", before)
+			}
 			if again := e.syncAll(t, true); again.PullRequests != 0 || again.Tags != 0 {
 				t.Fatalf("second sync wrote %+v", again)
+			}
+			for table, n := range synctest.TableWrites(t, e.store) {
+				if n != before[table] {
+					t.Errorf("%s: %d tuple writes during a sync that should change nothing", table, n-before[table])
+				}
 			}
 			// REST re-reads unchanged resources with If-None-Match: GitHub
 			// answers 304, which costs no rate limit.
