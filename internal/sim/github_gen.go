@@ -219,14 +219,14 @@ func (s *Sim) planPR(v *prView, i int32) prPlan {
 				start = p.readyAt
 			}
 		}
-		merged, closed = o < 0.82, o >= 0.82 && o < 0.94
+		merged, closed = o < 0.86, o >= 0.86 && o < 0.95
 		if p.draft && p.readyAt == 0 {
 			merged, closed = false, o < 0.6
 		}
 	case akExternal:
 		merged, closed = o < 0.5, o >= 0.5 && o < 0.9
 	default:
-		merged, closed = o < 0.65, o >= 0.65 && o < 0.95
+		merged, closed = o < 0.7, o >= 0.7 && o < 0.96
 	}
 	switch {
 	case merged && p.akind == akRenovate && r.chance(0.35):

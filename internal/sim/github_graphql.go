@@ -743,13 +743,16 @@ func (e *gqlExec) repoConnection(j *jw, repos []*ghRepo, f *ast.Field, args map[
 	list := append([]*ghRepo(nil), repos...)
 	sort.SliceStable(list, func(a, b int) bool {
 		x, y := list[a], list[b]
+		if desc {
+			x, y = y, x
+		}
 		if field == "NAME" {
-			return (x.name < y.name) != desc
+			return x.name < y.name
 		}
 		if key(x) != key(y) {
-			return (key(x) < key(y)) != desc
+			return key(x) < key(y)
 		}
-		return (x.id < y.id) != desc
+		return x.id < y.id
 	})
 	lo, hi, info, ok := e.offsetPage(len(list), f, args, path)
 	if !ok {
@@ -956,7 +959,10 @@ func (e *gqlExec) pullRequests(j *jw, x gqlRepo, f *ast.Field, args map[string]a
 		if ka != kb {
 			return (ka < kb) != desc
 		}
-		return (na < nb) != desc
+		if na != nb {
+			return (na < nb) != desc
+		}
+		return false
 	}
 	var list []int32
 	if x.fork == nil {
@@ -1307,10 +1313,13 @@ func (e *gqlExec) refs(j *jw, x gqlRepo, prefix string, f *ast.Field, args map[s
 	desc := dir == "DESC"
 	sort.SliceStable(list, func(a, b int) bool {
 		x, y := &list[a], &list[b]
-		if field == "TAG_COMMIT_DATE" && x.commit.at != y.commit.at {
-			return (x.commit.at < y.commit.at) != desc
+		if desc {
+			x, y = y, x
 		}
-		return (x.name < y.name) != desc
+		if field == "TAG_COMMIT_DATE" && x.commit.at != y.commit.at {
+			return x.commit.at < y.commit.at
+		}
+		return x.name < y.name
 	})
 	lo, hi, info, ok := e.offsetPage(len(list), f, args, path)
 	if !ok {

@@ -35,8 +35,8 @@ func (t *relTag) name() string {
 	switch t.kind {
 	case tkRC:
 		return fmt.Sprintf("v%d.%d.0-rc.1", t.maj, t.mnr)
-	case tkNightly:
-		return "nightly-" + time.UnixMilli(t.at).UTC().Format("20060102")
+	case tkNightly: // named after the local day of the build (id = 1<<40 | local epoch day)
+		return "nightly-" + time.UnixMilli(int64(t.id&(1<<40-1))*dayMs).UTC().Format("20060102")
 	}
 	return "v" + strconv.Itoa(t.maj) + "." + strconv.Itoa(t.mnr) + "." + strconv.Itoa(t.pat)
 }
