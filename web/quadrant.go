@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -341,6 +342,7 @@ func (s *Server) boardHeader(b store.Board, d *boardData, active, canon string) 
 	h := views.BoardHeader{TeamName: teamName(d), TeamPath: "/teams/" + b.TeamSlug, BoardName: b.Name, Active: active,
 		Tabs: []views.Tab{
 			{ID: "quadrant", Label: "Quadrant", URL: withQuery(boardPath(b), canon)},
+			{ID: "prs", Label: "Pull requests", URL: withQuery(boardPath(b)+"/prs", rangeOnly(canon))},
 		}}
 	row := s.boardRow(d.Status)
 	h.DataAsOf, h.Syncing, h.Error, h.Advice = row.DataAsOf, row.Syncing, row.Error, row.Advice
@@ -454,7 +456,7 @@ func (s *Server) chartSVG(w http.ResponseWriter, r *http.Request) error {
 	}
 	qc := quadrantCharts{fb: d.Flow, series: series, tags: d.Tags, hide: p.Hide}
 	var c *chart.Chart
-	switch name := strings.TrimSuffix(chi.URLParam(r, "chart"), ".svg"); name {
+	switch name := strings.TrimSuffix(chiParam(r, "chart"), ".svg"); name {
 	case "throughput":
 		c = qc.throughput()
 	case "variation":
@@ -474,4 +476,19 @@ func (s *Server) chartSVG(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "image/svg+xml")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s-%s.svg"`, b.Slug, c.ID, series.To))
 	return c.Standalone(w)
+}
+
+func chiParam(r *http.Request, name string) string { return chi.URLParam(r, name) }
+
+// rangeOnly keeps the parameters every board view shares (range, day mode,
+// window, tags), so switching views keeps the range.
+func rangeOnly(canon string) string {
+	q, _ := url.ParseQuery(canon)
+	out := url.Values{}
+	for _, k := range []string{"weeks", "from", "to", "days", "window", "tags"} {
+		if v, ok := q[k]; ok {
+			out[k] = v
+		}
+	}
+	return Encode(out)
 }

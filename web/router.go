@@ -46,6 +46,10 @@ func (s *Server) Routes() http.Handler {
 		r.Get("/leadtime.csv", s.handle("leadtime_csv", s.leadTimeCSV))
 		r.Get("/chart/{chart}", s.handle("quadrant_svg", s.chartSVG))
 		r.Post("/refresh", s.handle("refresh", s.refresh))
+		r.Get("/prs", s.handle("prs", s.pullRequests))
+		r.Get("/prs/prs.csv", s.handle("prs_csv", s.prCSV))
+		r.Get("/prs/throughput.csv", s.handle("prs_throughput_csv", s.prThroughputCSV))
+		r.Get("/prs/chart/{chart}", s.handle("prs_svg", s.prChartSVG))
 	})
 
 	r.NotFound(s.handle("not_found", func(w http.ResponseWriter, r *http.Request) error {

@@ -313,3 +313,18 @@ func (c *Client) graphql(ctx context.Context, query string, vars map[string]any,
 var errNoGraphQL = errors.New("GitHub GraphQL endpoint not found")
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// WebURL is the web address matching a REST base: https://github.com for
+// the public API, https://HOST for Enterprise (https://HOST/api/v3/).
+func WebURL(api string) string {
+	u, err := url.Parse(api)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	if u.Host == "api.github.com" {
+		return "https://github.com"
+	}
+	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/api/v3")
+	u.RawQuery = ""
+	return strings.TrimSuffix(u.String(), "/")
+}
