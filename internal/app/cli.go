@@ -141,16 +141,14 @@ func Sync(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writ
 	s.OnProgress = bar.update
 	var failed []string
 	began := time.Now()
-	requests := 0
 	defer func() {
-		fmt.Fprintf(out, "total: %d syncs, %d requests (%d HTTP requests with metadata and retries) in %s, peak memory %d MB\n", len(targets), requests,
-			s.HTTPRequests.Load(), time.Since(began).Round(time.Millisecond), peakRSSMB())
+		fmt.Fprintf(out, "total: %d syncs in %s; HTTP requests (metadata and retries included): JIRA %d, GitHub %d; peak memory %d MB\n", len(targets),
+			time.Since(began).Round(time.Millisecond), s.JiraRequests.Load(), s.GitHubRequests.Load(), peakRSSMB())
 	}()
 	for _, tg := range targets {
 		bar.start(tg.label)
 		res, err := tg.run()
 		bar.finish()
-		requests += res.Requests
 		if err != nil {
 			fmt.Fprintf(out, "%s: FAILED: %v\n", tg.label, err)
 			failed = append(failed, tg.label)

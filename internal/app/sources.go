@@ -50,10 +50,9 @@ func newSyncer(cfg *config.Config, st *store.Store, log *slog.Logger, maxWait ti
 		Budget:  10 * time.Minute,
 		Secrets: cfg.Secrets(),
 	}
-	s.HTTPRequests = &atomic.Int64{}
-	count := requestCounter{next: http.DefaultTransport, n: s.HTTPRequests}
+	s.JiraRequests, s.GitHubRequests = &atomic.Int64{}, &atomic.Int64{}
 	if cfg.JiraURL != "" {
-		tr := retry.New(count)
+		tr := retry.New(requestCounter{next: http.DefaultTransport, n: s.JiraRequests})
 		tr.MaxWait = maxWait
 		cred := cfg.JiraPAT + cfg.JiraEmail + ":" + cfg.JiraAPIToken
 		tr.Limiter = &vsync.Limiter{Store: st, Key: vsync.BucketKey("jira", cfg.JiraURL, cred), Rate: cfg.JiraRate, Burst: max(1, cfg.JiraRate)}
@@ -64,7 +63,7 @@ func newSyncer(cfg *config.Config, st *store.Store, log *slog.Logger, maxWait ti
 		s.Tracker = vsync.NewJiraTracker(c)
 	}
 	if cfg.GitHubToken != "" {
-		tr := retry.New(count)
+		tr := retry.New(requestCounter{next: http.DefaultTransport, n: s.GitHubRequests})
 		// GitHub's primary limit resets within the hour: a foreground sync
 		// waits for it; a worker's job is snoozed until then (jobs.go).
 		tr.MaxWait = maxWait

@@ -36,8 +36,9 @@ type Syncer struct {
 	// the next sync continues from the watermark. Jobs stay short, so a
 	// killed worker's job is rescued quickly.
 	Budget time.Duration
-	// HTTPRequests counts every HTTP attempt to the sources, when set.
-	HTTPRequests *atomic.Int64
+	// JiraRequests and GitHubRequests count every HTTP attempt to each
+	// source (metadata and retries included), when set.
+	JiraRequests, GitHubRequests *atomic.Int64
 	// OnProgress hears every progress update (the CLI draws bars with it).
 	OnProgress func(scope store.Scope, p store.Progress)
 }
