@@ -43,6 +43,13 @@ func (r *rolling) complete(w int64) {
 	}
 }
 
+// addCompleted records n completions in week w.
+func (r *rolling) addCompleted(w int64, n int) {
+	if i := w - r.lo; i >= 0 && i < int64(len(r.counts)) {
+		r.counts[i] += n
+	}
+}
+
 func (r *rolling) count(w int64) int {
 	if i := w - r.lo; i >= 0 && i < int64(len(r.counts)) {
 		return r.counts[i]

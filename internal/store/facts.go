@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -138,10 +139,23 @@ var factCols = []string{"board_id", "issue_id", "key", "summary", "type_name", "
 	"started_at", "done_at", "delivered", "abandoned", "closed_not_delivered", "lead_time", "calendar_days", "time_in_state",
 	"outside", "flow_efficiency", "blocked", "blocked_share", "moved_changes", "status_mismatch", "segments"}
 
-// ReplaceFacts writes a board's complete set of facts: changed rows are
-// updated, unchanged ones untouched, and facts of issues not in the set
-// removed. It returns the rows written and removed.
-func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact) (written, removed int64, err error) {
+// WeekCount is one row of board_weekly_counts (flow.WeekCount, stored).
+type WeekCount struct {
+	Week                                            time.Time // the Monday, a date
+	Type                                            string
+	Created, Started, Delivered, ClosedNotDelivered int
+}
+
+// WeeklyCountsVersion names the definition of board_weekly_counts that
+// this binary writes and reads; counts of another version are ignored (the
+// pages read every fact) until the board's next rebuild.
+const WeeklyCountsVersion = 1
+
+// ReplaceFacts writes a board's complete set of facts and its weekly
+// counts: changed facts are updated, unchanged ones untouched, facts of
+// issues not in the set removed; the counts are replaced. It returns the
+// fact rows written and removed.
+func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact, counts []WeekCount) (written, removed int64, err error) {
 	rows := make([][]any, len(facts))
 	ids := make([]int64, len(facts))
 	for i, f := range facts {
@@ -165,9 +179,108 @@ func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact) (
 			return fmt.Errorf("remove stale facts: %w", err)
 		}
 		removed = tag.RowsAffected()
-		return nil
+		return replaceCounts(ctx, tx, boardID, counts)
 	})
 	return written, removed, err
+}
+
+func replaceCounts(ctx context.Context, tx pgx.Tx, boardID int64, counts []WeekCount) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM board_weekly_counts WHERE board_id = $1`, boardID); err != nil {
+		return fmt.Errorf("replace weekly counts: %w", err)
+	}
+	rows := make([][]any, len(counts))
+	for i, c := range counts {
+		rows[i] = []any{boardID, c.Week, c.Type, int32(c.Created), int32(c.Started), int32(c.Delivered), int32(c.ClosedNotDelivered)}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"board_weekly_counts"},
+		[]string{"board_id", "week", "type_name", "created", "started", "delivered", "closed_not_delivered"}, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("write weekly counts: %w", err)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO board_aggregates (board_id, version, built_at) VALUES ($1, $2, now())
+		ON CONFLICT (board_id) DO UPDATE SET version = EXCLUDED.version, built_at = EXCLUDED.built_at`, boardID, WeeklyCountsVersion)
+	return err
+}
+
+// ErrNoCounts means a board has no weekly counts of this binary's version
+// (its facts predate them): read every fact instead.
+var ErrNoCounts = errors.New("no weekly counts")
+
+// QuadrantFacts reads what a quadrant view needs, in one snapshot: the
+// board's weekly counts and the delivered facts done in [from, to), in
+// issue order, with only the columns the lead-time statistics use.
+func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.Time) (counts []WeekCount, lead []Fact, err error) {
+	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var version int
+		if err := tx.QueryRow(ctx, `SELECT version FROM board_aggregates WHERE board_id = $1`, boardID).Scan(&version); err != nil || version != WeeklyCountsVersion {
+			if err == nil || errors.Is(err, pgx.ErrNoRows) {
+				return ErrNoCounts
+			}
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT week, type_name, created, started, delivered, closed_not_delivered
+			FROM board_weekly_counts WHERE board_id = $1 ORDER BY week, type_name`, boardID)
+		if err != nil {
+			return err
+		}
+		counts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (WeekCount, error) {
+			var c WeekCount
+			var a, b, d, e int32
+			err := r.Scan(&c.Week, &c.Type, &a, &b, &d, &e)
+			c.Created, c.Started, c.Delivered, c.ClosedNotDelivered = int(a), int(b), int(d), int(e)
+			return c, err
+		})
+		if err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT issue_id, type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked
+			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, boardID, from, to)
+		if err != nil {
+			return err
+		}
+		lead, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Fact, error) {
+			f := Fact{Delivered: true}
+			err := r.Scan(&f.IssueID, &f.Type, &f.InScope, &f.StartedAt, &f.DoneAt, &f.LeadTime, &f.TimeInState, &f.Outside, &f.Blocked)
+			return f, err
+		})
+		return err
+	})
+	return counts, lead, err
+}
+
+// DeliveredFacts streams the delivered facts done in [from, to) by done
+// time (ties in issue order), without segments, through one cursor: an
+// export of any size holds one row at a time.
+func (s *Store) DeliveredFacts(ctx context.Context, boardID int64, from, to time.Time, fn func(*Fact) error) error {
+	rows, err := s.Pool.Query(ctx, `SELECT `+factSelect+`, NULL::bytea
+		FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY done_at, issue_id`, boardID, from, to)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var f Fact
+	for rows.Next() {
+		f = Fact{}
+		if err := scanFact(rows, &f); err != nil {
+			return err
+		}
+		if err := fn(&f); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+const factSelect = `issue_id, key, summary, type_name, created_at, in_scope, position, position_since,
+			started_at, done_at, delivered, abandoned, closed_not_delivered, lead_time, calendar_days, time_in_state,
+			outside, flow_efficiency, blocked, blocked_share, moved_changes, status_mismatch`
+
+func scanFact(r pgx.Row, f *Fact) error {
+	var pos, moved int32
+	err := r.Scan(&f.IssueID, &f.Key, &f.Summary, &f.Type, &f.Created, &f.InScope, &pos, &f.PositionSince,
+		&f.StartedAt, &f.DoneAt, &f.Delivered, &f.Abandoned, &f.ClosedNotDelivered, &f.LeadTime, &f.CalendarDays, &f.TimeInState,
+		&f.Outside, &f.FlowEfficiency, &f.Blocked, &f.BlockedShare, &moved, &f.StatusMismatch, &f.Segments)
+	f.Position, f.MovedChanges = int(pos), int(moved)
+	return err
 }
 
 // Facts loads a board's stored facts (in scope or not; the engine filters).
@@ -177,21 +290,14 @@ func (s *Store) Facts(ctx context.Context, boardID int64, withSegments bool) ([]
 	if withSegments {
 		seg = "segments"
 	}
-	rows, err := s.Pool.Query(ctx, `SELECT issue_id, key, summary, type_name, created_at, in_scope, position, position_since,
-			started_at, done_at, delivered, abandoned, closed_not_delivered, lead_time, calendar_days, time_in_state,
-			outside, flow_efficiency, blocked, blocked_share, moved_changes, status_mismatch, `+seg+`
+	rows, err := s.Pool.Query(ctx, `SELECT `+factSelect+`, `+seg+`
 		FROM board_issue_facts WHERE board_id = $1 ORDER BY issue_id`, boardID)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Fact, error) {
 		var f Fact
-		var pos, moved int32
-		err := r.Scan(&f.IssueID, &f.Key, &f.Summary, &f.Type, &f.Created, &f.InScope, &pos, &f.PositionSince,
-			&f.StartedAt, &f.DoneAt, &f.Delivered, &f.Abandoned, &f.ClosedNotDelivered, &f.LeadTime, &f.CalendarDays, &f.TimeInState,
-			&f.Outside, &f.FlowEfficiency, &f.Blocked, &f.BlockedShare, &moved, &f.StatusMismatch, &f.Segments)
-		f.Position, f.MovedChanges = int(pos), int(moved)
-		return f, err
+		return f, scanFact(r, &f)
 	})
 }
 
