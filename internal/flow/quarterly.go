@@ -122,6 +122,7 @@ func (b *Board) firstCreated(facts []IssueFacts) Opt[time.Time] {
 // ScatterPoint is one delivered item on the lead-time scatterplot (noise items are drawn too).
 type ScatterPoint struct {
 	ID, Key  string // link: <JIRA_URL>/browse/<Key>
+	Type     string // current issue type (colour by WorkTypesOf)
 	Done     time.Time
 	LeadTime float64
 	Noise    bool // left out of the percentile lines
@@ -144,7 +145,7 @@ func (b *Board) Scatter(facts []IssueFacts, workTypes []string, from, to Date) (
 		if (!from.IsZero() && d.Before(from)) || (!to.IsZero() && d.After(to)) {
 			continue
 		}
-		out = append(out, ScatterPoint{ID: f.ID, Key: f.Key, Done: f.Done.V, LeadTime: f.LeadTime.V, Noise: f.Noise()})
+		out = append(out, ScatterPoint{ID: f.ID, Key: f.Key, Type: f.Type, Done: f.Done.V, LeadTime: f.LeadTime.V, Noise: f.Noise()})
 	}
 	slices.SortStableFunc(out, func(a, b ScatterPoint) int { return a.Done.Compare(b.Done) })
 	return out, nil
