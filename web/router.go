@@ -45,6 +45,11 @@ func (s *Server) Routes() http.Handler {
 		r.Get("/throughput.csv", s.handle("quadrant_csv", s.throughputCSV))
 		r.Get("/leadtime.csv", s.handle("leadtime_csv", s.leadTimeCSV))
 		r.Get("/chart/{chart}", s.handle("quadrant_svg", s.chartSVG))
+		r.Get("/quarterly", s.handle("quarterly", s.quarterlyPage))
+		r.Get("/quarterly.csv", s.handle("quarterly_csv", s.quarterlyCSV))
+		r.Get("/quarterly-leadtime.csv", s.handle("quarterly_leadtime_csv", s.quarterlyLeadCSV))
+		r.Get("/chart/quarterly-throughput.svg", s.handle("quarterly_svg", s.quarterlySVG("throughput")))
+		r.Get("/chart/quarterly-leadtime.svg", s.handle("quarterly_svg", s.quarterlySVG("leadtime")))
 	})
 
 	r.NotFound(s.handle("not_found", func(w http.ResponseWriter, r *http.Request) error {
