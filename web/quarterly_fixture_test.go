@@ -40,7 +40,9 @@ var qtrNow = time.Date(2025, 5, 14, 12, 0, 0, 0, time.UTC)
 
 const qtrURL = "/teams/payments/boards/qtr/quarterly"
 
-func ts(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, time.UTC) }
+func ts(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, time.UTC)
+}
 
 // move is one status change.
 type move struct {
