@@ -133,7 +133,6 @@ func (q *quarterly) scatterChart(issueURL func(string) string) *chart.Chart {
 // its work types that the view shows), in the board's work-type order so
 // colours do not change with the filter.
 func (q *quarterly) scatterLayers(issueURL func(string) string) []chart.Layer {
-	loc := q.d.Flow.Location()
 	names := workTypeNames(q.b)
 	if len(names) == 0 {
 		names = []string{"Delivered"}
@@ -142,6 +141,10 @@ func (q *quarterly) scatterLayers(issueURL func(string) string) []chart.Layer {
 	if len(shown) == 0 {
 		shown = names
 	}
+	// Up to maxDetailed points (over all layers) each get an element with
+	// its hover text; beyond that every layer is drawn compactly and
+	// chart.js shows key, lead time and date.
+	detailed := len(q.points) <= maxDetailed
 	byType := map[string]int{} // issue type -> series index
 	data := make([][]chart.Datum, len(names))
 	for _, pt := range q.points {
@@ -156,28 +159,43 @@ func (q *quarterly) scatterLayers(issueURL func(string) string) []chart.Layer {
 			}
 			byType[pt.Type] = max(si, 0)
 		}
-		summary := ""
-		if row := q.d.Byid[pt.ID]; row != nil {
-			summary = row.Summary
+		dt := chart.Datum{X: chart.T(pt.Done), Y: pt.LeadTime, Label: pt.Key, Href: issueURL(pt.Key)}
+		if detailed {
+			dt.Title = q.pointTitle(pt)
 		}
-		title := pt.Key
-		if summary != "" {
-			title += " · " + summary
-		}
-		title += "\n" + days(pt.LeadTime) + " " + q.unit() + "\nDone " + pt.Done.In(loc).Format("Mon 2 Jan 2006")
-		if pt.Noise {
-			title += "\nUnder 15 minutes: left out of the lines"
-		}
-		data[si] = append(data[si], chart.Datum{X: chart.T(pt.Done), Y: pt.LeadTime, Label: pt.Key, Href: issueURL(pt.Key), Title: title})
+		data[si] = append(data[si], dt)
 	}
 	var out []chart.Layer
 	for i, n := range names {
 		if !slices.Contains(shown, n) {
 			continue
 		}
-		out = append(out, &chart.Scatter{ID: "wt-" + stateID(n), Name: n, Style: chart.Categorical(i), Data: data[i], Radius: 4.5})
+		sc := &chart.Scatter{ID: "wt-" + stateID(n), Name: n, Style: chart.Categorical(i), Data: data[i], Radius: 4.5, MaxDetailed: -1}
+		if detailed {
+			sc.MaxDetailed = maxDetailed
+		} else {
+			sc.Radius = 0 // the compact default
+		}
+		out = append(out, sc)
 	}
 	return out
+}
+
+// maxDetailed is the most points drawn one element each (with a <title>
+// and an <a>), as chart.Scatter's default.
+const maxDetailed = 1000
+
+// pointTitle is a point's hover text: key, summary, lead time, done date.
+func (q *quarterly) pointTitle(pt flow.ScatterPoint) string {
+	title := pt.Key
+	if row := q.d.Byid[pt.ID]; row != nil && row.Summary != "" {
+		title += " · " + row.Summary
+	}
+	title += "\n" + days(pt.LeadTime) + " " + q.unit() + "\nDone " + pt.Done.In(q.d.Flow.Location()).Format("Mon 2 Jan 2006")
+	if pt.Noise {
+		title += "\nUnder 15 minutes: left out of the lines"
+	}
+	return title
 }
 
 func maxLead(pts []flow.ScatterPoint, s flow.QuarterlySeries) float64 {
