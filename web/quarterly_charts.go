@@ -106,19 +106,26 @@ func (q *quarterly) scatterChart(issueURL func(string) string) *chart.Chart {
 	layers = append(layers, &chart.Bands{ID: "quarters", Style: chart.Style{Color: "#ffffff"}, Items: even, Labels: true},
 		&chart.Bands{ID: "quarters-alt", Style: chart.Style{Color: "#8a94a3"}, Items: odd, Labels: true})
 	// Percentile lines in ink, told apart by their dashes (colour is the
-	// work type's), under the points so no point hides behind a line.
+	// work type's). Among few points they go under the points, so no point
+	// hides behind a line; in a dense cloud they go on top (with a white
+	// halo), or the cloud would hide them.
+	var lines []chart.Layer
 	for _, qq := range q.series.Quarters {
 		for _, l := range qq.LeadTime {
 			if !slices.Contains(q.p.percents(), l.Percent) {
 				continue
 			}
 			st := chart.Style{Color: "#1b2430", Dash: chart.Likelihood(l.Percent).Dash, Width: 1.5, Class: chart.Likelihood(l.Percent).Class}
-			layers = append(layers, &chart.HLine{ID: fmt.Sprintf("p%d-%s", l.Percent, qq.Start), Name: fmt.Sprintf("%d%% finished within (per quarter)", l.Percent),
+			lines = append(lines, &chart.HLine{ID: fmt.Sprintf("p%d-%s", l.Percent, qq.Start), Name: fmt.Sprintf("%d%% finished within (per quarter)", l.Percent),
 				Y: l.Value, From: chart.T(qq.Start.Start(loc)), To: chart.T(qq.End.AddDays(1).Start(loc)), Style: st, Halo: true,
 				Label: fmt.Sprintf("%s: %d%% of %s finished within %s %s", quarterLabel(qq.Start), l.Percent, plural(qq.LeadItems, "item", "items"), days(l.Value), q.unit())})
 		}
 	}
-	layers = append(layers, q.scatterLayers(issueURL)...)
+	if len(q.points) <= maxDetailed {
+		layers = append(append(layers, lines...), q.scatterLayers(issueURL)...)
+	} else {
+		layers = append(append(layers, q.scatterLayers(issueURL)...), lines...)
+	}
 	if q.p.Tags {
 		if m := tagLayer(loc, q.d.Tags, x0, x1); m != nil {
 			layers = append(layers, m)
