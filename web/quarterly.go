@@ -128,15 +128,15 @@ func historyWeeks(d *boardData, now time.Time) int {
 	return max(int(math.Round(b.Sub(a).Hours()/24/7)), 0)
 }
 
-// lastComplete is the last complete quarter shown, if any.
-func (q *quarterly) delivered() (complete, all int) {
+// completeDelivered sums the throughput of the complete quarters shown.
+func (q *quarterly) completeDelivered() int {
+	n := 0
 	for _, qq := range q.series.Quarters {
-		all += qq.Throughput
 		if !qq.Partial {
-			complete += qq.Throughput
+			n += qq.Throughput
 		}
 	}
-	return complete, all
+	return n
 }
 
 // quarterlyPage is the view.

@@ -10,7 +10,7 @@ import (
 	"github.com/vger-dev/vger/web/chart"
 )
 
-// zoomParamsOrder are the query parameters chart.js writes on a drag.
+// zoomAxes: chart.js writes a drag's region into zx0, zx1, zy0, zy1.
 var zoomAxes = &chart.Zoom{Axes: "xy", Params: zoomParams}
 
 func (q *quarterly) unit() string {
@@ -77,7 +77,7 @@ func (q *quarterly) scatterChart(issueURL func(string) string) *chart.Chart {
 	if z := q.p.Zoom; z.Min.OK || z.Max.OK {
 		y.Min, y.Max = z.Min.V, z.Max.V
 		if !z.Max.OK {
-			y.Max = maxLead(q.points, q.series) * 1.05
+			y.Max = maxLead(q.points) * 1.05
 		}
 		if y.Max <= y.Min {
 			y.Max = y.Min + 1
@@ -205,7 +205,8 @@ func (q *quarterly) pointTitle(pt flow.ScatterPoint) string {
 	return title
 }
 
-func maxLead(pts []flow.ScatterPoint, s flow.QuarterlySeries) float64 {
+// maxLead is the longest lead time among the points (at least 1 day).
+func maxLead(pts []flow.ScatterPoint) float64 {
 	m := 1.0
 	for _, p := range pts {
 		m = max(m, p.LeadTime)

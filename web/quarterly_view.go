@@ -58,7 +58,7 @@ func (s *Server) quarterlyView(q *quarterly) views.Quarterly {
 		m.Empty = fmt.Sprintf("Nothing on this board has been delivered yet. An item counts as delivered when it reaches %q after passing %q, with a valid resolution. "+
 			"If your team finishes work in another column, change the lead-time columns above; otherwise this page fills in as items are done.", st[e0].Name, st[s0].Name)
 	}
-	complete, _ := q.delivered()
+	complete := q.completeDelivered()
 	switch {
 	case len(q.series.Quarters) == 0:
 		m.Notices = append(m.Notices, "These quarters have not started yet: choose a range that includes the current quarter or earlier ones.")
