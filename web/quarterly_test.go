@@ -570,6 +570,9 @@ func TestQuarterlyTabs(t *testing.T) {
 	if href := attr(t, d, `[data-testid="tab-quadrant"]`, "href"); href != "/teams/payments/boards/qtr?type=Bug&window=8" {
 		t.Errorf("quadrant tab on the quarterly view: %q", href)
 	}
+	if href := attr(t, d, `[data-testid="tab-prs"]`, "href"); href != "/teams/payments/boards/qtr/prs?window=8" {
+		t.Errorf("pull-request tab on the quarterly view: %q", href)
+	}
 	if d.Find(`[data-testid="tab-quarterly"].active`).Length() != 1 {
 		t.Error("the quarterly tab is not the active one")
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -94,7 +95,7 @@ func Sync(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writ
 		return err
 	}
 	defer db.Close()
-	s, err := NewSyncer(cfg, db.Store, log)
+	s, err := NewForegroundSyncer(cfg, db.Store, log)
 	if err != nil {
 		return err
 	}
@@ -139,10 +140,17 @@ func Sync(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writ
 	bar := newProgress(out)
 	s.OnProgress = bar.update
 	var failed []string
+	began := time.Now()
+	requests := 0
+	defer func() {
+		fmt.Fprintf(out, "total: %d syncs, %d requests (%d HTTP requests with metadata and retries) in %s, peak memory %d MB\n", len(targets), requests,
+			s.HTTPRequests.Load(), time.Since(began).Round(time.Millisecond), peakRSSMB())
+	}()
 	for _, tg := range targets {
 		bar.start(tg.label)
 		res, err := tg.run()
 		bar.finish()
+		requests += res.Requests
 		if err != nil {
 			fmt.Fprintf(out, "%s: FAILED: %v\n", tg.label, err)
 			failed = append(failed, tg.label)
@@ -317,4 +325,13 @@ func oneLine(s string) string {
 		s = s[:117] + "..."
 	}
 	return s
+}
+
+// peakRSSMB is this process's peak resident memory (Linux: KB in Maxrss).
+func peakRSSMB() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return int64(ru.Maxrss) / 1024
 }
