@@ -343,6 +343,7 @@ func (s *Server) boardHeader(b store.Board, d *boardData, active, canon string) 
 		Tabs: []views.Tab{
 			{ID: "quadrant", Label: "Quadrant", URL: withQuery(boardPath(b), canon)},
 			{ID: "prs", Label: "Pull requests", URL: withQuery(boardPath(b)+"/prs", rangeOnly(canon))},
+			{ID: "quarterly", Label: "Quarterly", URL: withQuery(boardPath(b)+"/quarterly", keepParams(canon, sharedParams))},
 		}}
 	row := s.boardRow(d.Status)
 	h.DataAsOf, h.Syncing, h.Error, h.Advice = row.DataAsOf, row.Syncing, row.Error, row.Advice

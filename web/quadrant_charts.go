@@ -29,16 +29,7 @@ func (q quadrantCharts) markers() chart.Layer {
 		return nil
 	}
 	loc := q.fb.Location()
-	from, to := q.series.From.Start(loc), q.series.To.AddDays(1).Start(loc)
-	var items []chart.Marker
-	for _, t := range flow.TagMarkers(q.tags, nil, from, to) {
-		items = append(items, chart.Marker{X: chart.T(t.At), Label: t.Name,
-			Title: fmt.Sprintf("%s (%s), %s", t.Name, t.Repo, t.At.In(loc).Format("2 Jan 2006 15:04"))})
-	}
-	if len(items) == 0 {
-		return nil
-	}
-	return &chart.Markers{ID: "tags", Name: "Release tags", Style: chart.TagStyle, Items: items, Labels: len(items) <= 12}
+	return tagLayer(loc, q.tags, q.series.From.Start(loc), q.series.To.AddDays(1).Start(loc))
 }
 
 func withMarkers(layers []chart.Layer, m chart.Layer) []chart.Layer {

@@ -107,8 +107,18 @@ func (s *Server) leadTimeCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := newCSV(w, fmt.Sprintf("%s-lead-time-%s.csv", b.Slug, series.To))
+	if err := s.writeLeadTime(c, d, series.States, d.deliveredIn(series, p.Types)); err != nil {
+		return err
+	}
+	return c.Close()
+}
+
+// writeLeadTime writes the lead-time CSV's header and one row per item:
+// key, summary, type, started, done, lead time, time per state, blocked
+// time and the JIRA link.
+func (s *Server) writeLeadTime(c *csvWriter, d *boardData, states []string, items []*flow.IssueFacts) error {
 	head := []string{"key", "summary", "type", "started", "done", "lead_time_days", "calendar_days", "noise"}
-	for _, st := range series.States {
+	for _, st := range states {
 		head = append(head, "days_in "+st)
 	}
 	head = append(head, "days_outside_window", "blocked_days", "url")
@@ -116,14 +126,14 @@ func (s *Server) leadTimeCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	loc := d.Flow.Location()
-	for _, f := range d.deliveredIn(series, p.Types) {
+	for _, f := range items {
 		summary := ""
 		if row := d.Byid[f.ID]; row != nil {
 			summary = row.Summary
 		}
 		cells := []string{f.Key, summary, f.Type, stamp(f.Started, loc), stamp(f.Done, loc), num(f.LeadTime), num(f.CalendarDays), strconv.FormatBool(f.Noise())}
 		ts, ok := f.TimeInState.Get()
-		for i := range series.States {
+		for i := range states {
 			if ok && i < len(ts.InState) {
 				cells = append(cells, fnum(ts.InState[i]))
 			} else {
@@ -139,7 +149,7 @@ func (s *Server) leadTimeCSV(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return c.Close()
+	return nil
 }
 
 func (s *Server) issueURL(key string) string {

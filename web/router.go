@@ -50,6 +50,11 @@ func (s *Server) Routes() http.Handler {
 		r.Get("/prs/prs.csv", s.handle("prs_csv", s.prCSV))
 		r.Get("/prs/throughput.csv", s.handle("prs_throughput_csv", s.prThroughputCSV))
 		r.Get("/prs/chart/{chart}", s.handle("prs_svg", s.prChartSVG))
+		r.Get("/quarterly", s.handle("quarterly", s.quarterlyPage))
+		r.Get("/quarterly.csv", s.handle("quarterly_csv", s.quarterlyCSV))
+		r.Get("/quarterly-leadtime.csv", s.handle("quarterly_leadtime_csv", s.quarterlyLeadCSV))
+		r.Get("/chart/quarterly-throughput.svg", s.handle("quarterly_svg", s.quarterlySVG("throughput")))
+		r.Get("/chart/quarterly-leadtime.svg", s.handle("quarterly_svg", s.quarterlySVG("leadtime")))
 	})
 
 	r.NotFound(s.handle("not_found", func(w http.ResponseWriter, r *http.Request) error {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -183,5 +184,60 @@ func TestReposAndBoards(t *testing.T) {
 	}
 	if n != len(s.Repos()) || len(tr.Repos) != n || len(s.Orgs()) != 2 {
 		t.Fatalf("%d board repos, %d repos, %d in the truth, orgs %v", n, len(s.Repos()), len(tr.Repos), s.Orgs())
+	}
+}
+
+// TestGitHubConcurrentRequestsAndAdvance: REST and GraphQL requests in parallel with clock
+// advances (run under -race); every answer is whole and the final state equals a fresh world's.
+func TestGitHubConcurrentRequestsAndAdvance(t *testing.T) {
+	t.Parallel()
+	opts := Options{Seed: 31, Issues: 200, PRs: 300}
+	s, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := s.Handler()
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 12 {
+				if w == 0 && i%3 == 0 {
+					s.Advance(6 * time.Hour)
+				}
+				var code int
+				if (w+i)%2 == 0 {
+					code, _, _ = ghGet(t, h, "/repos/acme/mobile-api/pulls?state=all&per_page=50")
+				} else {
+					b, _ := json.Marshal(map[string]any{"query": syncQuery, "variables": map[string]any{"owner": "acme", "name": "mobile-api", "n": 30}})
+					code = call(t, h, "POST", "/github/graphql", string(b), ghAuth).Code
+				}
+				if code != 200 {
+					errs <- strconv.Itoa(code)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatalf("status %s", e)
+	}
+	fresh, _ := New(opts)
+	fresh.Advance(s.Now().Sub(fresh.Now()))
+	if !reflect.DeepEqual(fresh.TruthTags(), s.TruthTags()) {
+		t.Fatal("tags differ from a fresh world at the same time")
+	}
+	var a, b []TruthPR
+	for pr := range s.TruthPRs() {
+		a = append(a, pr)
+	}
+	for pr := range fresh.TruthPRs() {
+		b = append(b, pr)
+	}
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("pull requests differ from a fresh world at the same time")
 	}
 }

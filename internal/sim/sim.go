@@ -15,7 +15,7 @@ import (
 type Options struct {
 	Seed   int64
 	Issues int    // JIRA issues existing at the clock's start (default 5000)
-	PRs    int    // GitHub pull requests (default 1000; used by the GitHub half)
+	PRs    int    // GitHub pull requests across all repositories at the clock's start (default 1000)
 	Teams  int    // teams, each with a project and a board (default 5: the hand-built workflows)
 	Mode   string // "cloud" (default) or "datacenter"
 	// Faults is a fault schedule such as "429:0.05,500:0.02,slow:0.01:2s,truncate:0.005,dup:0.01"
