@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 
 	"github.com/vger-dev/vger/internal/flow"
 	"github.com/vger-dev/vger/internal/flowmap"
@@ -12,7 +13,9 @@ import (
 
 // boardData is what every board view starts from: the board (with the
 // view's overrides applied), the compiled engine board, the facts and the
-// release tags.
+// release tags. The quadrant's fast path (quadrantSeries) leaves Facts and
+// Byid empty: it reads the board's weekly counts and only the facts of
+// its lead-time window.
 type boardData struct {
 	Board  store.Board
 	Flow   *flow.Board
@@ -20,12 +23,54 @@ type boardData struct {
 	Byid   map[string]*store.Fact // stored rows by issue id, for summaries and keys
 	Tags   []flow.Tag
 	Status store.BoardStatus
+	Items  int // in-scope issues
+	// Stored: the facts are the board's stored ones (no override), so
+	// exports may read them from the database instead of Facts.
+	Stored bool
 }
 
 // loadBoardData reads a board's facts. When the view overrides what facts
 // mean (start, end, day mode) they are recomputed from the stored
 // histories with the overridden settings, which costs more.
 func (s *Server) loadBoardData(ctx context.Context, b store.Board, p ViewParams) (*boardData, error) {
+	d, err := s.loadBoardMeta(ctx, b, p)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.Store.Facts(ctx, b.ID, false)
+	if err != nil {
+		return nil, err
+	}
+	d.Byid = make(map[string]*store.Fact, len(rows))
+	for i := range rows {
+		d.Byid[strconv.FormatInt(rows[i].IssueID, 10)] = &rows[i]
+	}
+	if p.Overrides(b) {
+		now := s.now()
+		err = s.Store.BoardIssues(ctx, b.ID, func(bi store.BoardIssue) error {
+			d.Facts = append(d.Facts, d.Flow.Facts(flowmap.Issue(bi), now))
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		d.Facts = make([]flow.IssueFacts, len(rows))
+		for i, r := range rows {
+			d.Facts[i] = flowmap.FromFact(r)
+		}
+	}
+	for i := range d.Facts {
+		if d.Facts[i].InScope {
+			d.Items++
+		}
+	}
+	return d, nil
+}
+
+// loadBoardMeta reads everything of a board view but its facts: the
+// compiled board with the view's overrides, release tags, sync status.
+func (s *Server) loadBoardMeta(ctx context.Context, b store.Board, p ViewParams) (*boardData, error) {
 	cat, err := s.catalog(ctx)
 	if err != nil {
 		return nil, err
@@ -42,29 +87,7 @@ func (s *Server) loadBoardData(ctx context.Context, b store.Board, p ViewParams)
 	if err != nil {
 		return nil, fmt.Errorf("board %d settings: %w", b.ID, err)
 	}
-	d := &boardData{Board: eff, Flow: fb, Byid: map[string]*store.Fact{}}
-	rows, err := s.Store.Facts(ctx, b.ID, false)
-	if err != nil {
-		return nil, err
-	}
-	for i := range rows {
-		d.Byid[fmt.Sprint(rows[i].IssueID)] = &rows[i]
-	}
-	if p.Overrides(b) {
-		now := s.now()
-		err = s.Store.BoardIssues(ctx, b.ID, func(bi store.BoardIssue) error {
-			d.Facts = append(d.Facts, fb.Facts(flowmap.Issue(bi), now))
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		d.Facts = make([]flow.IssueFacts, len(rows))
-		for i, r := range rows {
-			d.Facts[i] = flowmap.FromFact(r)
-		}
-	}
+	d := &boardData{Board: eff, Flow: fb, Stored: !p.Overrides(b)}
 	if p.Tags {
 		tags, err := s.Store.BoardTags(ctx, b.ID)
 		if err != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/vger-dev/vger/internal/flow"
+	"github.com/vger-dev/vger/internal/flowmap"
 	"github.com/vger-dev/vger/internal/store"
 	"github.com/vger-dev/vger/web/chart"
 	"github.com/vger-dev/vger/web/views"
@@ -39,7 +41,11 @@ func withQuery(path string, q string) string {
 	return path + "?" + q
 }
 
-// quadrantSeries computes the view's weekly series.
+// quadrantSeries computes the view's weekly series. With the board's own
+// lead-time columns and day mode it reads the stored weekly counts and the
+// facts of the lead-time window only (flow.WeeklyFrom, equal to Weekly
+// over every fact); overrides, and boards whose counts predate this
+// binary, compute it from every fact.
 func (s *Server) quadrantSeries(r *http.Request) (store.Board, ViewParams, *boardData, flow.WeeklySeries, error) {
 	b, err := s.boardFromURL(r)
 	if err != nil {
@@ -49,11 +55,42 @@ func (s *Server) quadrantSeries(r *http.Request) (store.Board, ViewParams, *boar
 	if err != nil {
 		return b, p, nil, flow.WeeklySeries{}, err
 	}
-	d, err := s.loadBoardData(r.Context(), b, p)
-	if err != nil {
+	ctx := r.Context()
+	now := s.now()
+	var d *boardData
+	if !p.Overrides(b) {
+		if d, err = s.loadBoardMeta(ctx, b, p); err != nil {
+			return b, p, nil, flow.WeeklySeries{}, err
+		}
+		from, to := p.Range(d.Flow, now)
+		q := flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types, Absolute: p.Backlog == "absolute"}
+		lo, hi, err := d.Flow.LeadSpan(q, now)
+		if err != nil {
+			return b, p, d, flow.WeeklySeries{}, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+		}
+		counts, rows, err := s.Store.QuadrantFacts(ctx, b.ID, lo, hi)
+		switch {
+		case err == nil:
+			lead := make([]flow.IssueFacts, len(rows))
+			for i, r := range rows {
+				lead[i] = flowmap.FromFact(r)
+			}
+			fc := flowmap.FromCounts(counts)
+			for _, c := range fc {
+				d.Items += c.Created
+			}
+			series, err := d.Flow.WeeklyFrom(fc, lead, q, now)
+			if err != nil {
+				return b, p, d, series, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+			}
+			return b, p, d, series, nil
+		case !errors.Is(err, store.ErrNoCounts):
+			return b, p, d, flow.WeeklySeries{}, err
+		}
+	}
+	if d, err = s.loadBoardData(ctx, b, p); err != nil {
 		return b, p, nil, flow.WeeklySeries{}, err
 	}
-	now := s.now()
 	from, to := p.Range(d.Flow, now)
 	series, err := d.Flow.Weekly(d.Facts, flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types, Absolute: p.Backlog == "absolute"}, now)
 	if err != nil {
@@ -98,15 +135,10 @@ func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series 
 		RangeText:  fmt.Sprintf("Weeks of %s to %s", series.From, series.To.AddDays(-6)),
 		Window:     series.Window,
 	}
-	delivered, items := 0, 0
+	delivered, items := 0, d.Items
 	for _, wk := range series.Weeks {
 		if !wk.Partial {
 			delivered += wk.Throughput
-		}
-	}
-	for i := range d.Facts {
-		if d.Facts[i].InScope {
-			items++
 		}
 	}
 	switch {
