@@ -16,12 +16,16 @@ CREATE TABLE board_weekly_counts (
     PRIMARY KEY (board_id, week, type_name)
 );
 
--- Which boards have counts, and from which version of their definition.
--- Boards rebuilt before this migration have none: their pages read every
--- fact, as before, until the next sync rebuilds them.
+-- Which boards have counts, and from which version of their definition,
+-- with the board's live in-filter issues at that rebuild (what the board
+-- header and the home page show: counting them live joins every issue of
+-- the board on each page). Boards rebuilt before this migration have no
+-- row: their pages read every fact and count live, as before, until the
+-- next sync rebuilds them.
 CREATE TABLE board_aggregates (
     board_id bigint PRIMARY KEY REFERENCES boards (id) ON DELETE CASCADE,
     version  integer NOT NULL,
+    issues   integer NOT NULL,
     built_at timestamptz NOT NULL DEFAULT now()
 );
 

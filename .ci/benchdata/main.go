@@ -58,7 +58,16 @@ func run(ctx context.Context, dir string, o benchdata.Options) error {
 		return err
 	}
 	if counts["boards"] > 0 {
-		fmt.Printf("bench-data: reusing the database in %s (remove it, or `make bench-data-clean`, to rebuild)\n", dir)
+		fmt.Printf("bench-data: reusing the database in %s (`make bench-data-clean` to rebuild it)\n", dir)
+		o.Log = os.Stdout
+		t := time.Now()
+		n, err := benchdata.Refresh(ctx, db.Store, o)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			fmt.Printf("rebuilt the facts of %d boards whose weekly counts were missing or outdated in %s\n", n, time.Since(t).Round(time.Second))
+		}
 		printCounts(counts)
 		return nil
 	}

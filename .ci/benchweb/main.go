@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -41,6 +42,7 @@ type options struct {
 	skipCold    bool
 	skipRebuild bool
 	only        string
+	cpuprofile  string
 }
 
 func main() {
@@ -55,6 +57,7 @@ func main() {
 	flag.BoolVar(&o.skipCold, "skip-cold", false, "skip the cold phase (which restarts PostgreSQL)")
 	flag.BoolVar(&o.skipRebuild, "skip-rebuild", false, "skip the facts rebuild")
 	flag.StringVar(&o.only, "only", "", "run only this phase: cold, latency, throughput, conns, csv, rebuild")
+	flag.StringVar(&o.cpuprofile, "rebuild-cpuprofile", "", "write a CPU profile of the facts rebuild (this process) to this file")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -198,7 +201,7 @@ func benchmark(ctx context.Context, o options) error {
 	say("server idle 5 s later: VmRSS %s", mib(m.rss))
 
 	if phase("rebuild") && !o.skipRebuild {
-		if err := rebuild(ctx, db, biggest); err != nil {
+		if err := rebuild(ctx, db, biggest, o.cpuprofile); err != nil {
 			return err
 		}
 	}
@@ -246,7 +249,18 @@ func csvExport(ctx context.Context, srv *server, b board) error {
 
 // rebuild times the facts rebuild of the biggest board twice: as after a
 // sync that changed nothing, and from no facts at all (every row written).
-func rebuild(ctx context.Context, db *benchdata.DB, b board) error {
+func rebuild(ctx context.Context, db *benchdata.DB, b board, profile string) error {
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var id int64
 	team, slug := strings.Split(b.path, "/")[2], strings.Split(b.path, "/")[4]
 	if err := db.Store.Pool.QueryRow(ctx, `SELECT b.id FROM boards b JOIN teams t ON t.id = b.team_id WHERE t.slug = $1 AND b.slug = $2`, team, slug).Scan(&id); err != nil {

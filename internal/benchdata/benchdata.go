@@ -150,7 +150,7 @@ func Build(ctx context.Context, st *store.Store, o Options) (Report, error) {
 		rep.Issues, rep.StatusChanges, rep.FlagChanges, rep.PRs, rep.Tags, rep.Load.Round(time.Second))
 
 	start = time.Now()
-	if err := rebuildFacts(ctx, st, o, &rep, logf); err != nil {
+	if err := rebuildFacts(ctx, st, o, nil, &rep, logf); err != nil {
 		return rep, err
 	}
 	if err := st.Analyze(ctx); err != nil {
@@ -437,12 +437,39 @@ func loadGitHub(ctx context.Context, st *store.Store, s *sim.Sim) (prs, tags int
 	return prs, tags, nil
 }
 
+// Refresh rebuilds the facts of the boards whose weekly counts are
+// missing or outdated (a database built by an older binary), so a reused
+// benchmark database matches the code being measured. It returns how many
+// boards it rebuilt.
+func Refresh(ctx context.Context, st *store.Store, o Options) (int, error) {
+	ids, err := st.BoardsWithoutCounts(ctx)
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	if o.Parallel <= 0 {
+		o.Parallel = 2
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	var rep Report
+	logf := func(format string, args ...any) {
+		if o.Log != nil {
+			fmt.Fprintf(o.Log, format+"\n", args...)
+		}
+	}
+	return len(ids), rebuildFacts(ctx, st, o, ids, &rep, logf)
+}
+
 // rebuildFacts runs the sync's facts rebuild for every board, o.Parallel
 // at a time, biggest first so the two workers finish together.
-func rebuildFacts(ctx context.Context, st *store.Store, o Options, rep *Report, logf func(string, ...any)) error {
+func rebuildFacts(ctx context.Context, st *store.Store, o Options, only []int64, rep *Report, logf func(string, ...any)) error {
 	boards, err := st.Boards(ctx)
 	if err != nil {
 		return err
+	}
+	if only != nil {
+		boards = slices.DeleteFunc(boards, func(b store.Board) bool { return !slices.Contains(only, b.ID) })
 	}
 	type job struct {
 		b    store.Board

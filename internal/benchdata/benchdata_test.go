@@ -57,6 +57,18 @@ func TestBuildMatchesTruth(t *testing.T) {
 		if members == 0 || facts != members {
 			t.Errorf("board %s: %d issues, %d facts", b.Slug, members, facts)
 		}
+		// The status shows the live issue count stored at the rebuild.
+		status, err := st.BoardStatus(ctx, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live, err := st.BoardIssueCount(ctx, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(status.Issues) != live {
+			t.Errorf("board %s: status says %d issues, %d live", b.Slug, status.Issues, live)
+		}
 	}
 	if _, err := benchdata.Build(ctx, st, o); err == nil {
 		t.Error("a second build into the same database succeeded")

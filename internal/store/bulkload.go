@@ -132,3 +132,14 @@ func (s *Store) MarkSynced(ctx context.Context, at time.Time) error {
 	_, err := s.Pool.Exec(ctx, `UPDATE sync_state SET last_ok_at = $1, watermark = $1, last_error = '', updated_at = $1`, at)
 	return err
 }
+
+// BoardsWithoutCounts lists boards whose weekly counts are missing or of
+// another version (their facts were rebuilt by an older binary).
+func (s *Store) BoardsWithoutCounts(ctx context.Context) ([]int64, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT b.id FROM boards b LEFT JOIN board_aggregates a ON a.board_id = b.id
+		WHERE a.version IS DISTINCT FROM $1 ORDER BY b.id`, WeeklyCountsVersion)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}

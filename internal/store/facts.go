@@ -146,6 +146,12 @@ type WeekCount struct {
 	Created, Started, Delivered, ClosedNotDelivered int
 }
 
+// Aggregates are what a rebuild derives for a board besides its facts.
+type Aggregates struct {
+	Counts []WeekCount
+	Issues int // live in-filter issues (not deleted)
+}
+
 // WeeklyCountsVersion names the definition of board_weekly_counts that
 // this binary writes and reads; counts of another version are ignored (the
 // pages read every fact) until the board's next rebuild.
@@ -155,7 +161,7 @@ const WeeklyCountsVersion = 1
 // counts: changed facts are updated, unchanged ones untouched, facts of
 // issues not in the set removed; the counts are replaced. It returns the
 // fact rows written and removed.
-func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact, counts []WeekCount) (written, removed int64, err error) {
+func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact, agg Aggregates) (written, removed int64, err error) {
 	rows := make([][]any, len(facts))
 	ids := make([]int64, len(facts))
 	for i, f := range facts {
@@ -179,12 +185,13 @@ func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact, c
 			return fmt.Errorf("remove stale facts: %w", err)
 		}
 		removed = tag.RowsAffected()
-		return replaceCounts(ctx, tx, boardID, counts)
+		return replaceAggregates(ctx, tx, boardID, agg)
 	})
 	return written, removed, err
 }
 
-func replaceCounts(ctx context.Context, tx pgx.Tx, boardID int64, counts []WeekCount) error {
+func replaceAggregates(ctx context.Context, tx pgx.Tx, boardID int64, agg Aggregates) error {
+	counts := agg.Counts
 	if _, err := tx.Exec(ctx, `DELETE FROM board_weekly_counts WHERE board_id = $1`, boardID); err != nil {
 		return fmt.Errorf("replace weekly counts: %w", err)
 	}
@@ -196,8 +203,9 @@ func replaceCounts(ctx context.Context, tx pgx.Tx, boardID int64, counts []WeekC
 		[]string{"board_id", "week", "type_name", "created", "started", "delivered", "closed_not_delivered"}, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("write weekly counts: %w", err)
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO board_aggregates (board_id, version, built_at) VALUES ($1, $2, now())
-		ON CONFLICT (board_id) DO UPDATE SET version = EXCLUDED.version, built_at = EXCLUDED.built_at`, boardID, WeeklyCountsVersion)
+	_, err := tx.Exec(ctx, `INSERT INTO board_aggregates (board_id, version, issues, built_at) VALUES ($1, $2, $3, now())
+		ON CONFLICT (board_id) DO UPDATE SET version = EXCLUDED.version, issues = EXCLUDED.issues, built_at = EXCLUDED.built_at`,
+		boardID, WeeklyCountsVersion, agg.Issues)
 	return err
 }
 

@@ -42,7 +42,11 @@ func (s *Syncer) RebuildFacts(ctx context.Context, boardID int64) (int64, error)
 	var facts []store.Fact
 	var segs []flow.Segment
 	var counts flow.Counter // the quadrant's weekly counts, from the same facts
+	live := 0
 	err = s.Store.BoardIssues(ctx, boardID, func(bi store.BoardIssue) error {
+		if bi.InFilter && bi.DeletedAt == nil {
+			live++
+		}
 		is := flowmap.Issue(bi)
 		segs = fb.AppendSegments(segs[:0], is)
 		f := fb.Facts(is, now)
@@ -53,6 +57,6 @@ func (s *Syncer) RebuildFacts(ctx context.Context, boardID int64) (int64, error)
 	if err != nil {
 		return 0, fmt.Errorf("load board %d issues: %w", boardID, err)
 	}
-	written, removed, err := s.Store.ReplaceFacts(ctx, boardID, facts, flowmap.Counts(counts.Counts()))
+	written, removed, err := s.Store.ReplaceFacts(ctx, boardID, facts, store.Aggregates{Counts: flowmap.Counts(counts.Counts()), Issues: live})
 	return written + removed, err
 }
