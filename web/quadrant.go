@@ -46,7 +46,15 @@ func withQuery(path string, q string) string {
 // facts of the lead-time window only (flow.WeeklyFrom, equal to Weekly
 // over every fact); overrides, and boards whose counts predate this
 // binary, compute it from every fact.
+//
+// Exports that show no lead-time statistic (the CSVs) pass lead=false:
+// their series then has counts, likelihood and range but no lead times,
+// and reads no fact at all.
 func (s *Server) quadrantSeries(r *http.Request) (store.Board, ViewParams, *boardData, flow.WeeklySeries, error) {
+	return s.quadrantSeriesWith(r, true)
+}
+
+func (s *Server) quadrantSeriesWith(r *http.Request, withLead bool) (store.Board, ViewParams, *boardData, flow.WeeklySeries, error) {
 	b, err := s.boardFromURL(r)
 	if err != nil {
 		return b, ViewParams{}, nil, flow.WeeklySeries{}, err
@@ -68,12 +76,15 @@ func (s *Server) quadrantSeries(r *http.Request) (store.Board, ViewParams, *boar
 		if err != nil {
 			return b, p, d, flow.WeeklySeries{}, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
 		}
+		if !withLead {
+			hi = lo
+		}
 		counts, rows, err := s.Store.QuadrantFacts(ctx, b.ID, lo, hi)
 		switch {
 		case err == nil:
 			lead := make([]flow.IssueFacts, len(rows))
 			for i, r := range rows {
-				lead[i] = flowmap.FromFact(r)
+				lead[i] = flowmap.FromLeadFact(r)
 			}
 			fc := flowmap.FromCounts(counts)
 			for _, c := range fc {

@@ -17,7 +17,7 @@ import (
 // throughputCSV streams the weekly throughput: week, count, likelihood
 // lines, and the keys of the items counted (same filters as the page).
 func (s *Server) throughputCSV(w http.ResponseWriter, r *http.Request) error {
-	b, p, d, series, err := s.quadrantSeries(r)
+	b, p, d, series, err := s.quadrantSeriesWith(r, false)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func compareKeys(a, b string) int {
 // leadTimeCSV streams one row per delivered item in the view: key,
 // summary, type, started, done, lead time, time per state, blocked time.
 func (s *Server) leadTimeCSV(w http.ResponseWriter, r *http.Request) error {
-	b, p, d, series, err := s.quadrantSeries(r)
+	b, p, d, series, err := s.quadrantSeriesWith(r, false)
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,7 @@ type options struct {
 	skipRebuild bool
 	only        string
 	cpuprofile  string
+	mix         string
 }
 
 func main() {
@@ -58,6 +59,7 @@ func main() {
 	flag.BoolVar(&o.skipRebuild, "skip-rebuild", false, "skip the facts rebuild")
 	flag.StringVar(&o.only, "only", "", "run only this phase: cold, latency, throughput, conns, csv, rebuild")
 	flag.StringVar(&o.cpuprofile, "rebuild-cpuprofile", "", "write a CPU profile of the facts rebuild (this process) to this file")
+	flag.StringVar(&o.mix, "mix", "", "the throughput phase's URLs: every class (empty) or the classes starting with this prefix")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -154,20 +156,29 @@ func benchmark(ctx context.Context, o options) error {
 	}
 
 	if phase("throughput") {
-		mixed := shuffle(all, 3)
+		pool := all
+		if o.mix != "" {
+			pool = nil
+			for _, t := range all {
+				if strings.HasPrefix(t.class, o.mix) {
+					pool = append(pool, t)
+				}
+			}
+		}
+		mixed := shuffle(pool, 3)
 		smp := sampleRSS(srv.pid, 50*time.Millisecond)
 		rs, wall := run(ctx, srv.base, mixed, o.clients, 0)
 		say("first pass: each of the %d URLs once, %d clients: %.1f pages/s, %s", len(mixed), o.clients, float64(len(rs))/wall.Seconds(), summarise(rs))
 		var repeat []target
 		for len(repeat) < 200000 {
-			repeat = append(repeat, shuffle(all, uint64(len(repeat)))...)
+			repeat = append(repeat, shuffle(pool, uint64(len(repeat)))...)
 		}
 		before, _ := scrape(srv.base)
 		rs, wall = run(ctx, srv.base, repeat, o.clients, o.duration)
 		after, _ := scrape(srv.base)
 		peak := smp.Stop()
 		s := summarise(rs)
-		say("throughput: %d clients for %s over all URLs: %.1f pages/s, %d errors; server peak VmRSS %s", o.clients, wall.Round(time.Second),
+		say("throughput: %d clients for %s over %d URLs (mix %q): %.1f pages/s, %d errors; server peak VmRSS %s", o.clients, wall.Round(time.Second), len(pool), o.mix,
 			float64(s.n-s.errors)/wall.Seconds(), s.errors, mib(peak))
 		names, m := byClass(rs)
 		for _, n := range names {

@@ -105,6 +105,15 @@ func targets(boards []board, vs []view, end time.Time) []target {
 			}
 			p := b.path + v.suffix
 			oneYear := v.name + "-1y"
+			if v.name == "quarterly" { // its range is in quarters
+				for k := range 4 {
+					to := end.AddDate(0, -3*k, 0)
+					add(oneYear, p, url.Values{"qfrom": {quarter(to.AddDate(0, -9, 0))}, "qto": {quarter(to)}})
+				}
+				add(v.name, p, nil)
+				add(v.name, p, url.Values{"qfrom": {quarter(end.AddDate(-2, 0, 0))}, "qto": {quarter(end)}})
+				continue
+			}
 			add(oneYear, p, url.Values{"weeks": {"52"}})
 			for k := range 4 {
 				to := end.AddDate(0, -3*k, 0)
@@ -149,4 +158,9 @@ func only(ts []target, class string) []target {
 		}
 	}
 	return out
+}
+
+// quarter names t's calendar quarter, as the quarterly view's qfrom/qto.
+func quarter(t time.Time) string {
+	return t.Format("2006") + "-Q" + string(rune('1'+(int(t.Month())-1)/3))
 }

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 )
@@ -104,7 +105,7 @@ func (r *rolling) stats(w int64) windowStats {
 	st.variation = Some(must(Variation(r.scratchC)))
 
 	if !r.sorted {
-		sort.SliceStable(r.items, func(i, j int) bool { return r.items[i].week < r.items[j].week })
+		slices.SortStableFunc(r.items, func(a, b rollItem) int { return cmp.Compare(a.week, b.week) })
 		r.sorted = true
 	}
 	i := sort.Search(len(r.items), func(i int) bool { return r.items[i].week >= from })

@@ -199,3 +199,14 @@ func FromCounts(cs []store.WeekCount) []flow.WeekCount {
 	}
 	return out
 }
+
+// FromLeadFact turns the lead-time part of a delivered fact into engine
+// facts (what flow.WeeklyFrom reads of them).
+func FromLeadFact(f store.LeadFact) flow.IssueFacts {
+	out := flow.IssueFacts{ID: strconv.FormatInt(f.IssueID, 10), Type: f.Type, InScope: f.InScope, Delivered: true,
+		Started: flow.OptOf(f.StartedAt), Done: flow.OptOf(f.DoneAt), LeadTime: flow.OptOf(f.LeadTime), Blocked: flow.OptOf(f.Blocked)}
+	if f.TimeInState != nil && f.Outside != nil {
+		out.TimeInState = flow.Some(flow.StateTimes{InState: f.TimeInState, Outside: *f.Outside})
+	}
+	return out
+}

@@ -213,10 +213,22 @@ func replaceAggregates(ctx context.Context, tx pgx.Tx, boardID int64, agg Aggreg
 // (its facts predate them): read every fact instead.
 var ErrNoCounts = errors.New("no weekly counts")
 
+// LeadFact is the part of a delivered fact the quadrant's lead-time
+// statistics use.
+type LeadFact struct {
+	IssueID           int64
+	Type              string
+	InScope           bool
+	StartedAt, DoneAt *time.Time
+	LeadTime          *float64
+	TimeInState       []float64
+	Outside, Blocked  *float64
+}
+
 // QuadrantFacts reads what a quadrant view needs, in one snapshot: the
 // board's weekly counts and the delivered facts done in [from, to), in
 // issue order, with only the columns the lead-time statistics use.
-func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.Time) (counts []WeekCount, lead []Fact, err error) {
+func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.Time) (counts []WeekCount, lead []LeadFact, err error) {
 	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		var version int
 		if err := tx.QueryRow(ctx, `SELECT version FROM board_aggregates WHERE board_id = $1`, boardID).Scan(&version); err != nil || version != WeeklyCountsVersion {
@@ -240,17 +252,28 @@ func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.
 		if err != nil {
 			return err
 		}
+		// The counts say how many rows come: size the slice once.
+		n := 0
+		for _, c := range counts {
+			if !c.Week.Before(from.AddDate(0, 0, -7)) && c.Week.Before(to) {
+				n += c.Delivered
+			}
+		}
+		lead = make([]LeadFact, 0, n)
 		rows, err = tx.Query(ctx, `SELECT issue_id, type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked
 			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, boardID, from, to)
 		if err != nil {
 			return err
 		}
-		lead, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Fact, error) {
-			f := Fact{Delivered: true}
-			err := r.Scan(&f.IssueID, &f.Type, &f.InScope, &f.StartedAt, &f.DoneAt, &f.LeadTime, &f.TimeInState, &f.Outside, &f.Blocked)
-			return f, err
-		})
-		return err
+		defer rows.Close()
+		for rows.Next() {
+			lead = append(lead, LeadFact{})
+			f := &lead[len(lead)-1]
+			if err := rows.Scan(&f.IssueID, &f.Type, &f.InScope, &f.StartedAt, &f.DoneAt, &f.LeadTime, &f.TimeInState, &f.Outside, &f.Blocked); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
 	})
 	return counts, lead, err
 }
