@@ -37,6 +37,9 @@ func (s *Server) loadBoardData(ctx context.Context, b store.Board, p ViewParams)
 	if err != nil {
 		return nil, err
 	}
+	if err := s.admitFacts(ctx, d.Status.Issues); err != nil {
+		return nil, err
+	}
 	rows, err := s.Store.Facts(ctx, b.ID, false)
 	if err != nil {
 		return nil, err
@@ -107,6 +110,24 @@ func (s *Server) loadBoardMeta(ctx context.Context, b store.Board, p ViewParams)
 		return nil, err
 	}
 	return d, nil
+}
+
+// admitFacts bounds how many facts the requests in flight hold in memory
+// at once (FactsInFlight, weighed in issues): a request that would load
+// every fact of a board waits for earlier ones to finish, so memory stays
+// bounded however many clients ask for big boards at once; it holds its
+// share until it has answered (its context ends). A board bigger than
+// the whole budget runs alone.
+func (s *Server) admitFacts(ctx context.Context, issues int64) error {
+	if s.heavy == nil {
+		return nil
+	}
+	n := min(max(issues, 1), FactsInFlight)
+	if err := s.heavy.Acquire(ctx, n); err != nil {
+		return fmt.Errorf("wait for memory to load %d facts: %w", issues, err) // a timeout answers 503
+	}
+	context.AfterFunc(ctx, func() { s.heavy.Release(n) })
+	return nil
 }
 
 func (s *Server) catalog(ctx context.Context) (flowmap.Catalog, error) {

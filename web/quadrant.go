@@ -99,11 +99,59 @@ func (s *Server) quadrantSeriesWith(r *http.Request, withLead bool) (store.Board
 			return b, p, d, flow.WeeklySeries{}, err
 		}
 	}
+	if withLead && p.Overrides(b) {
+		// Overrides change what the facts mean: replay every issue, but
+		// keep only the counts and the lead-time window's facts.
+		return s.quadrantReplayed(r, b, p)
+	}
 	if d, err = s.loadBoardData(ctx, b, p); err != nil {
 		return b, p, nil, flow.WeeklySeries{}, err
 	}
 	from, to := p.Range(d.Flow, now)
 	series, err := d.Flow.Weekly(d.Facts, flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types, Absolute: p.Backlog == "absolute"}, now)
+	if err != nil {
+		return b, p, d, series, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+	}
+	return b, p, d, series, nil
+}
+
+// quadrantReplayed computes the series of a view that overrides the
+// board's lead-time columns or day mode from the stored histories, streaming: memory holds the
+// counts and the facts of the lead-time window, not every fact.
+func (s *Server) quadrantReplayed(r *http.Request, b store.Board, p ViewParams) (store.Board, ViewParams, *boardData, flow.WeeklySeries, error) {
+	ctx := r.Context()
+	now := s.now()
+	d, err := s.loadBoardMeta(ctx, b, p)
+	if err != nil {
+		return b, p, nil, flow.WeeklySeries{}, err
+	}
+	from, to := p.Range(d.Flow, now)
+	q := flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types, Absolute: p.Backlog == "absolute"}
+	lo, hi, err := d.Flow.LeadSpan(q, now)
+	if err != nil {
+		return b, p, d, flow.WeeklySeries{}, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+	}
+	if err := s.admitFacts(ctx, d.Status.Issues); err != nil { // replaying is the heaviest work a page does
+		return b, p, d, flow.WeeklySeries{}, err
+	}
+	var c flow.Counter
+	var lead []flow.IssueFacts
+	err = s.Store.BoardIssues(ctx, b.ID, func(bi store.BoardIssue) error {
+		f := d.Flow.Facts(flowmap.Issue(bi), now)
+		c.Add(d.Flow, &f)
+		if f.Delivered && f.Done.OK && !f.Done.V.Before(lo) && f.Done.V.Before(hi) {
+			lead = append(lead, f)
+		}
+		return nil
+	})
+	if err != nil {
+		return b, p, d, flow.WeeklySeries{}, err
+	}
+	counts := c.Counts()
+	for _, wc := range counts {
+		d.Items += wc.Created
+	}
+	series, err := d.Flow.WeeklyFrom(counts, lead, q, now)
 	if err != nil {
 		return b, p, d, series, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
 	}

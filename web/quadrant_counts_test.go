@@ -2,11 +2,13 @@ package web_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/vger-dev/vger/internal/benchdata"
 	"github.com/vger-dev/vger/internal/sim"
+	vsync "github.com/vger-dev/vger/internal/sync"
 )
 
 // The quadrant and its exports read stored weekly counts and the facts of
@@ -47,6 +49,27 @@ func TestQuadrantFromCountsEqualsFromEveryFact(t *testing.T) {
 		}
 		fast[u] = body
 	}
+	// A view overriding the day mode (replayed from the histories) shows
+	// what the stored facts of a board set to that day mode show.
+	b := boards[0]
+	path := "/teams/" + b.TeamSlug + "/boards/" + b.Slug
+	_, replayed := get(t, s, path+"?weeks=52&days=calendar&format=json")
+	if _, err := st.Pool.Exec(ctx, `UPDATE boards SET day_mode = 'calendar' WHERE id = $1`, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&vsync.Syncer{Store: st, Now: s.Now}).RebuildFacts(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, stored := get(t, s, path+"?weeks=52&format=json"); stored != replayed || !strings.Contains(stored, `"day_mode": "calendar"`) {
+		t.Errorf("the replayed calendar-day view differs from the stored one:\n%s\n%s", replayed, stored)
+	}
+	if _, err := st.Pool.Exec(ctx, `UPDATE boards SET day_mode = 'working' WHERE id = $1`, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&vsync.Syncer{Store: st, Now: s.Now}).RebuildFacts(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+
 	if _, err := st.Pool.Exec(ctx, `DELETE FROM board_aggregates`); err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/vger-dev/vger/internal/store"
 	vsync "github.com/vger-dev/vger/internal/sync"
@@ -38,8 +39,16 @@ type Server struct {
 	// for links to pull requests.
 	GitHubURL string
 
+	// heavy bounds the facts (weighed in issues) that requests loading
+	// every fact of a board hold at once (see admitFacts).
+	heavy *semaphore.Weighted
+
 	metrics *httpMetrics
 }
+
+// FactsInFlight: about 100 MB of facts in memory at once (some
+// 700 bytes per issue), the biggest board of the benchmark alone.
+const FactsInFlight = 150_000
 
 // Enqueuer inserts River jobs (the web server's client is insert-only).
 type Enqueuer interface {
@@ -61,6 +70,7 @@ func New(st *store.Store, log *slog.Logger, reg *prometheus.Registry) *Server {
 		Now:            time.Now,
 		Version:        "dev",
 		RequestTimeout: 30 * time.Second,
+		heavy:          semaphore.NewWeighted(FactsInFlight),
 		metrics:        newHTTPMetrics(reg),
 	}
 }
