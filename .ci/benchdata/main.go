@@ -1,7 +1,7 @@
 // Command benchdata builds (or reuses) the benchmark database of issue 13:
 // `make bench-data`. See internal/benchdata and docs/performance.md.
 //
-//	go run ./.ci/benchdata [-dir .bench] [-issues 1000000] [-prs 200000] [-teams 100] [-portfolio 120000]
+//	go run ./.ci/benchdata [-dir .bench] [-issues 1000000] [-prs 200000] [-teams 100] [-portfolios 110000,175000]
 //
 // BENCH_DATABASE_URL uses an existing (empty) database instead of the
 // private cluster under -dir.
@@ -15,6 +15,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vger-dev/vger/internal/benchdata"
@@ -27,12 +29,22 @@ func main() {
 	flag.IntVar(&o.Issues, "issues", 1_000_000, "JIRA issues")
 	flag.IntVar(&o.PRs, "prs", 200_000, "GitHub pull requests")
 	flag.IntVar(&o.Teams, "teams", 100, "teams (one board each)")
-	flag.IntVar(&o.Portfolio, "portfolio", 120_000, "issues on the portfolio board over several teams (0: none)")
+	portfolios := flag.String("portfolios", "110000,175000", "sizes of the portfolio boards over several teams (issues; empty: none)")
 	flag.IntVar(&o.Parallel, "parallel", 2, "facts rebuilds at once")
 	clean := flag.Bool("clean", false, "stop and remove the private benchmark cluster instead")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	for _, f := range strings.Split(*portfolios, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			n, err := strconv.Atoi(f)
+			if err != nil || n <= 0 {
+				fmt.Fprintln(os.Stderr, "bench-data: -portfolios wants sizes such as 110000,175000")
+				os.Exit(2)
+			}
+			o.Portfolios = append(o.Portfolios, n)
+		}
+	}
 	if *clean {
 		if err := benchdata.Remove(ctx, *dir); err != nil {
 			fmt.Fprintln(os.Stderr, "bench-data:", err)
@@ -72,7 +84,7 @@ func run(ctx context.Context, dir string, o benchdata.Options) error {
 		return nil
 	}
 	o.Log = os.Stdout
-	fmt.Printf("bench-data: %d issues, %d pull requests, %d teams, portfolio board of ~%d issues, seed %d\n", o.Issues, o.PRs, o.Teams, o.Portfolio, o.Seed)
+	fmt.Printf("bench-data: %d issues, %d pull requests, %d teams, portfolio boards of ~%v issues, seed %d\n", o.Issues, o.PRs, o.Teams, o.Portfolios, o.Seed)
 	rep, err := benchdata.Build(ctx, db.Store, o)
 	if err != nil {
 		return err
@@ -84,7 +96,7 @@ func run(ctx context.Context, dir string, o benchdata.Options) error {
 	fmt.Printf("generate %s (overlapping the load), load %s, facts %s (slowest board %s: %s), total %s\n",
 		rep.Generate.Round(time.Second), rep.Load.Round(time.Second), rep.Facts.Round(time.Second),
 		rep.BiggestRebuildBoard, rep.BiggestRebuild.Round(time.Millisecond), time.Since(start).Round(time.Second))
-	fmt.Printf("portfolio board %s: %d issues; data as of %s\n", rep.PortfolioSlug, rep.PortfolioIssues, rep.SimNow.Format(time.RFC3339))
+	fmt.Printf("portfolio boards %v: %v issues; data as of %s\n", rep.PortfolioSlugs, rep.PortfolioIssues, rep.SimNow.Format(time.RFC3339))
 	if os.Getenv("BENCH_DATABASE_URL") == "" {
 		b, _ := json.MarshalIndent(rep, "", "  ")
 		return os.WriteFile(filepath.Join(dir, "bench-data.json"), append(b, '\n'), 0o644)

@@ -34,11 +34,11 @@ type Options struct {
 	Issues int // JIRA issues (the generator's, deleted ones included)
 	PRs    int // GitHub pull requests
 	Teams  int // teams; each has one project, one board and 2-3 repositories
-	// Portfolio, when > 0, adds a board over several teams' projects (of one
-	// workflow) with at least about this many issues: the "100,000-issue
-	// board" of the facts-rebuild and CSV targets, which no single team
-	// of the generator reaches.
-	Portfolio int
+	// Portfolios adds, per size, a board over several teams' projects (of
+	// one workflow) with about that many issues: the 100,000-issue board of
+	// the facts-rebuild target and a board with 100,000 delivered items for
+	// the CSV target, which no single team of the generator reaches.
+	Portfolios []int
 	// Parallel is how many boards' facts are rebuilt at once (default 2).
 	Parallel int
 	// Chunk is how many issues one COPY transaction carries (default 20000).
@@ -53,8 +53,8 @@ type Report struct {
 	SimNow                             time.Time // the data's "now": the simulated clock
 	Issues, StatusChanges, FlagChanges int64
 	Boards, Repos, PRs, Tags           int
-	PortfolioSlug                      string // team/board of the portfolio board
-	PortfolioIssues                    int64
+	PortfolioSlugs                     []string // team/board of each portfolio board
+	PortfolioIssues                    []int64
 	Generate, Load, Facts              time.Duration
 	FactRows                           int64
 	BiggestRebuild                     time.Duration // the slowest single board's rebuild
@@ -123,12 +123,13 @@ func Build(ctx context.Context, st *store.Store, o Options) (Report, error) {
 		return rep, err
 	}
 	rep.Boards = len(m.ids)
-	rep.PortfolioSlug = m.portfolioSlug
+	rep.PortfolioSlugs = m.portfolioSlugs
+	rep.PortfolioIssues = make([]int64, len(m.portfolios))
 	rep.Repos, err = makeRepos(ctx, st, s, m)
 	if err != nil {
 		return rep, err
 	}
-	logf("boards: %d (portfolio %s over %d projects), repos: %d", rep.Boards, m.portfolioSlug, len(m.portfolioProjects), rep.Repos)
+	logf("boards: %d (portfolios %v), repos: %d", rep.Boards, m.portfolioSlugs, rep.Repos)
 
 	start := time.Now()
 	if err := loadIssues(ctx, st, s, m, o, &rep, logf); err != nil {
@@ -162,17 +163,18 @@ func Build(ctx context.Context, st *store.Store, o Options) (Report, error) {
 
 // boardMap is where issues and repositories go.
 type boardMap struct {
-	ids               []int64          // every board
-	byProject         map[string]int64 // project key -> the team's board
-	types             map[string][]string
-	bySimBoard        map[int]int64
-	portfolio         int64
-	portfolioSlug     string
-	portfolioProjects map[string]bool
+	ids            []int64          // every board
+	byProject      map[string]int64 // project key -> the team's board
+	types          map[string][]string
+	bySimBoard     map[int]int64
+	portfolios     []int64
+	portfolioSlugs []string
+	// portfolioOf lists, per project key, the portfolio boards over it.
+	portfolioOf map[string][]int64
 }
 
 func makeBoards(ctx context.Context, st *store.Store, s *sim.Sim, types []store.JiraIssueType, o Options) (*boardMap, error) {
-	m := &boardMap{byProject: map[string]int64{}, types: map[string][]string{}, bySimBoard: map[int]int64{}, portfolioProjects: map[string]bool{}}
+	m := &boardMap{byProject: map[string]int64{}, types: map[string][]string{}, bySimBoard: map[int]int64{}, portfolioOf: map[string][]int64{}}
 	zone := s.Options().UserTZ // AddBoard uses the JIRA user's zone
 	sb := s.Boards()
 	for _, tb := range sb {
@@ -185,7 +187,7 @@ func makeBoards(ctx context.Context, st *store.Store, s *sim.Sim, types []store.
 		m.types[tb.Project] = tb.IssueTypes
 		m.bySimBoard[tb.ID] = b.ID
 	}
-	if o.Portfolio <= 0 || len(sb) < 2 {
+	if len(o.Portfolios) == 0 || len(sb) < 2 {
 		return m, nil
 	}
 	// The portfolio spans teams that share one workflow (same columns and
@@ -203,22 +205,30 @@ func makeBoards(ctx context.Context, st *store.Store, s *sim.Sim, types []store.
 		}
 	}
 	perTeam := max(1, o.Issues/max(1, len(sb)))
-	n := min(len(best), max(2, (o.Portfolio*23/20+perTeam-1)/perTeam)) // 15% spare: teams differ in size
-	var keys []string
-	for _, tb := range best[:n] {
-		keys = append(keys, tb.Project)
-		m.portfolioProjects[tb.Project] = true
+	for k, size := range o.Portfolios {
+		n := min(len(best), max(2, (size*23/20+perTeam-1)/perTeam)) // 15% spare: teams differ in size
+		var keys []string
+		tb := trackerBoard(best[0])
+		name := "Portfolio"
+		if k > 0 {
+			name += " " + strconv.Itoa(k+1)
+		}
+		for _, t := range best[:n] {
+			keys = append(keys, t.Project)
+		}
+		tb.Name = name
+		tb.Filter = "project in (" + strings.Join(keys, ", ") + ") ORDER BY Rank ASC"
+		b, err := create(ctx, st, PortfolioTeam, vsync.NewBoard{JiraBoardID: int64(99999 - k), TeamName: PortfolioTeam, Name: name}, tb, zone, types)
+		if err != nil {
+			return nil, err
+		}
+		for _, key := range keys {
+			m.portfolioOf[key] = append(m.portfolioOf[key], b.ID)
+		}
+		m.ids = append(m.ids, b.ID)
+		m.portfolios = append(m.portfolios, b.ID)
+		m.portfolioSlugs = append(m.portfolioSlugs, vsync.Slug(PortfolioTeam)+"/"+b.Slug)
 	}
-	tb := trackerBoard(best[0])
-	tb.Name = "All " + best[0].Team + "-like boards"
-	tb.Filter = "project in (" + strings.Join(keys, ", ") + ") ORDER BY Rank ASC"
-	b, err := create(ctx, st, PortfolioTeam, vsync.NewBoard{JiraBoardID: 99999, TeamName: PortfolioTeam, Name: "Portfolio"}, tb, zone, types)
-	if err != nil {
-		return nil, err
-	}
-	m.ids = append(m.ids, b.ID)
-	m.portfolio = b.ID
-	m.portfolioSlug = vsync.Slug(PortfolioTeam) + "/" + b.Slug
 	return m, nil
 }
 
@@ -264,8 +274,8 @@ func makeRepos(ctx context.Context, st *store.Store, s *sim.Sim, m *boardMap) (i
 		if err := st.LinkRepo(ctx, m.bySimBoard[r.BoardID], repo.ID); err != nil {
 			return n, err
 		}
-		if m.portfolioProjects[r.Project] {
-			if err := st.LinkRepo(ctx, m.portfolio, repo.ID); err != nil {
+		for _, p := range m.portfolioOf[r.Project] {
+			if err := st.LinkRepo(ctx, p, repo.ID); err != nil {
 				return n, err
 			}
 		}
@@ -291,8 +301,10 @@ func loadIssues(ctx context.Context, st *store.Store, s *sim.Sim, m *boardMap, o
 			rep.Issues++
 			rep.StatusChanges += int64(len(li.StatusChanges))
 			rep.FlagChanges += int64(len(li.FlagChanges))
-			if m.portfolio != 0 && slices.Contains(li.Boards, m.portfolio) {
-				rep.PortfolioIssues++
+			for k, p := range m.portfolios {
+				if slices.Contains(li.Boards, p) {
+					rep.PortfolioIssues[k]++
+				}
 			}
 			chunk = append(chunk, li)
 			if len(chunk) == o.Chunk {
@@ -358,9 +370,7 @@ func issueOf(ti sim.TruthIssue, m *boardMap) (store.LoadIssue, error) {
 			li.Boards = append(li.Boards, b)
 		}
 	}
-	if m.portfolioProjects[ti.Project] {
-		li.Boards = append(li.Boards, m.portfolio)
-	}
+	li.Boards = append(li.Boards, m.portfolioOf[ti.Project]...)
 	li.StatusChanges = make([]store.JiraStatusChange, len(ti.StatusChanges))
 	for i, c := range ti.StatusChanges {
 		h, err := strconv.ParseInt(c.HistoryID, 10, 64)

@@ -20,7 +20,7 @@ func TestBuildMatchesTruth(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := pgtest.Store(t)
-	o := benchdata.Options{Seed: 7, Issues: 3000, PRs: 400, Teams: 13, Portfolio: 500, Chunk: 700,
+	o := benchdata.Options{Seed: 7, Issues: 3000, PRs: 400, Teams: 13, Portfolios: []int{250, 600}, Chunk: 700,
 		Now: func() time.Time { return sim.DefaultStart }}
 	rep, err := benchdata.Build(ctx, st, o)
 	if err != nil {
@@ -36,7 +36,7 @@ func TestBuildMatchesTruth(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, b := range all {
-		if b.JiraBoardID != 99999 {
+		if b.JiraBoardID < 99990 {
 			boards[int(b.JiraBoardID)] = b.ID
 		}
 	}
@@ -47,8 +47,9 @@ func TestBuildMatchesTruth(t *testing.T) {
 	}
 	synctest.CheckReposAgainstTruth(t, st, s, repos)
 
-	if rep.Boards != o.Teams+1 || rep.PortfolioIssues < int64(o.Portfolio)*3/4 || rep.Issues != int64(o.Issues) {
-		t.Errorf("report %+v: want %d boards, a portfolio of about %d issues, %d issues", rep, o.Teams+1, o.Portfolio, o.Issues)
+	if rep.Boards != o.Teams+2 || len(rep.PortfolioIssues) != 2 || rep.PortfolioIssues[0] < int64(o.Portfolios[0])*3/4 ||
+		rep.PortfolioIssues[1] <= rep.PortfolioIssues[0] || rep.Issues != int64(o.Issues) {
+		t.Errorf("report %+v: want %d boards, portfolios of about %v issues, %d issues", rep, o.Teams+2, o.Portfolios, o.Issues)
 	}
 	for _, b := range all {
 		var members, facts int

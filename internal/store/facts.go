@@ -47,7 +47,7 @@ func (s *Store) boardIssueChunk(ctx context.Context, boardID, after int64, limit
 		rows, err := tx.Query(ctx, `SELECT i.id, i.key, i.project, i.type_id, coalesce(ty.name, i.type_id), i.status_id, i.resolution,
 				i.summary, coalesce(i.parent_id, 0), i.created_at, i.updated_at, i.resolved_at, i.deleted_at, bi.in_filter
 			FROM board_issues bi JOIN jira_issues i ON i.id = bi.issue_id LEFT JOIN jira_issue_types ty ON ty.id = i.type_id
-			WHERE bi.board_id = $1 AND bi.issue_id > $2 ORDER BY bi.issue_id LIMIT $3`, boardID, after, limit)
+			WHERE bi.board_id = $1 AND bi.issue_id > $2 AND i.id > $2 ORDER BY bi.issue_id LIMIT $3`, boardID, after, limit)
 		if err != nil {
 			return err
 		}
@@ -61,13 +61,16 @@ func (s *Store) boardIssueChunk(ctx context.Context, boardID, after int64, limit
 		if err != nil || len(out) == 0 {
 			return err
 		}
+		ids := make([]int64, len(out))
 		for i, bi := range out {
 			index[bi.ID] = i
+			ids[i] = bi.ID
 		}
-		last := out[len(out)-1].ID
+		// Histories by the chunk's ids (index probes), not by id range: a
+		// board's issues are interleaved with every other project's, so a
+		// range would read and join every board's history.
 		rows, err = tx.Query(ctx, `SELECT c.issue_id, c.history_id, c.item_seq, c.at, c.from_status_id, c.to_status_id
-			FROM jira_status_changes c JOIN board_issues bi ON bi.issue_id = c.issue_id AND bi.board_id = $1
-			WHERE c.issue_id > $2 AND c.issue_id <= $3 ORDER BY c.issue_id, c.at, c.history_id, c.item_seq`, boardID, after, last)
+			FROM jira_status_changes c WHERE c.issue_id = ANY($1) ORDER BY c.issue_id, c.at, c.history_id, c.item_seq`, ids)
 		if err != nil {
 			return err
 		}
@@ -88,8 +91,7 @@ func (s *Store) boardIssueChunk(ctx context.Context, boardID, after int64, limit
 			return err
 		}
 		rows, err = tx.Query(ctx, `SELECT f.issue_id, f.history_id, f.item_seq, f.at, f.flagged
-			FROM jira_flag_changes f JOIN board_issues bi ON bi.issue_id = f.issue_id AND bi.board_id = $1
-			WHERE f.issue_id > $2 AND f.issue_id <= $3 ORDER BY f.issue_id, f.at, f.history_id, f.item_seq`, boardID, after, last)
+			FROM jira_flag_changes f WHERE f.issue_id = ANY($1) ORDER BY f.issue_id, f.at, f.history_id, f.item_seq`, ids)
 		if err != nil {
 			return err
 		}
@@ -175,8 +177,23 @@ func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact, a
 			f.Outside, f.FlowEfficiency, f.Blocked, f.BlockedShare, int32(f.MovedChanges), f.StatusMismatch, f.Segments}
 	}
 	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		// A board without facts (its first rebuild) takes a plain COPY: no
+		// temporary table, no merge. The row lock on the board serialises
+		// rebuilds of one board, so "no facts" stays true until commit.
+		var empty bool
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM boards WHERE id = $1 FOR UPDATE`, boardID); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM board_issue_facts WHERE board_id = $1)`, boardID).Scan(&empty); err != nil {
+			return err
+		}
 		var err error
-		if written, err = upsert(ctx, tx, upsertSpec{table: "board_issue_facts", cols: factCols, key: []string{"board_id", "issue_id"}}, rows); err != nil {
+		if empty && len(rows) > 0 && uniqueIDs(ids) {
+			written, err = tx.CopyFrom(ctx, pgx.Identifier{"board_issue_facts"}, factCols, pgx.CopyFromRows(rows))
+		} else {
+			written, err = upsert(ctx, tx, upsertSpec{table: "board_issue_facts", cols: factCols, key: []string{"board_id", "issue_id"}}, rows)
+		}
+		if err != nil {
 			return err
 		}
 		crashpoint.Hit("facts-written") // inside the facts transaction
@@ -188,6 +205,17 @@ func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact, a
 		return replaceAggregates(ctx, tx, boardID, agg)
 	})
 	return written, removed, err
+}
+
+func uniqueIDs(ids []int64) bool {
+	seen := make(map[int64]struct{}, len(ids))
+	for _, id := range ids {
+		if _, ok := seen[id]; ok {
+			return false
+		}
+		seen[id] = struct{}{}
+	}
+	return true
 }
 
 func replaceAggregates(ctx context.Context, tx pgx.Tx, boardID int64, agg Aggregates) error {
