@@ -57,7 +57,7 @@ func main() {
 	flag.IntVar(&o.maxConns, "db-max-conns", 10, "VGER_DB_MAX_CONNS of the server")
 	flag.BoolVar(&o.skipCold, "skip-cold", false, "skip the cold phase (which restarts PostgreSQL)")
 	flag.BoolVar(&o.skipRebuild, "skip-rebuild", false, "skip the facts rebuild")
-	flag.StringVar(&o.only, "only", "", "run only this phase: cold, latency, throughput, conns, csv, rebuild")
+	flag.StringVar(&o.only, "only", "", "run only this phase: cold, latency, throughput, conns, csv, rebuild, explain (explain runs only when named)")
 	flag.StringVar(&o.cpuprofile, "rebuild-cpuprofile", "", "write a CPU profile of the facts rebuild (this process) to this file")
 	flag.StringVar(&o.mix, "mix", "", "the throughput phase's URLs: every class (empty) or the classes starting with this prefix")
 	flag.Parse()
@@ -92,8 +92,18 @@ func benchmark(ctx context.Context, o options) error {
 	}
 	slices.SortFunc(boards, func(a, b board) int { return int(b.size - a.size) })
 	biggest := boards[0]
+	// The rebuild target names a 100,000-issue board: the smallest with as many.
+	hundredK := biggest
+	for _, b := range boards {
+		if b.size >= 100_000 && b.size < hundredK.size {
+			hundredK = b
+		}
+	}
 	say("data: %d boards, the biggest %s with %d issues; data ends %s", len(boards), biggest.path, biggest.size, end.Format("2006-01-02"))
 
+	if o.only == "explain" {
+		return explain(ctx, db, boards[len(boards)/2], biggest, end)
+	}
 	srv, err := startServer(ctx, o, db.DSN)
 	if err != nil {
 		return err
@@ -212,7 +222,7 @@ func benchmark(ctx context.Context, o options) error {
 	say("server idle 5 s later: VmRSS %s", mib(m.rss))
 
 	if phase("rebuild") && !o.skipRebuild {
-		if err := rebuild(ctx, db, biggest, o.cpuprofile); err != nil {
+		if err := rebuild(ctx, db, hundredK, o.cpuprofile); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,6 +24,12 @@ import (
 // Serve runs the web server until ctx is cancelled, then drains requests in
 // flight and releases the database.
 func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, version string) (err error) {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit makes the garbage collector run before the heap
+		// doubles under a burst of big pages, keeping the server within
+		// the memory a small container gives it (GOMEMLIMIT overrides).
+		debug.SetMemoryLimit(ServeMemoryLimit)
+	}
 	db, err := OpenDatabase(ctx, cfg, log, "vger-serve")
 	if err != nil {
 		return err
@@ -40,6 +48,9 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	}
 	return ServeListener(ctx, ln, db, cfg, log, version)
 }
+
+// ServeMemoryLimit is the server's default soft memory limit (GOMEMLIMIT).
+const ServeMemoryLimit = 160 << 20
 
 // ServeListener serves on an open listener (the demo and tests use it).
 func ServeListener(ctx context.Context, ln net.Listener, db *Database, cfg *config.Config, log *slog.Logger, version string) error {
