@@ -83,8 +83,8 @@ func (s *Server) quadrantSeriesWith(r *http.Request, withLead bool) (store.Board
 		switch {
 		case err == nil:
 			lead := make([]flow.IssueFacts, len(rows))
-			for i, r := range rows {
-				lead[i] = flowmap.FromLeadFact(r)
+			for i := range rows {
+				lead[i] = flowmap.FromLeadFact(&rows[i])
 			}
 			fc := flowmap.FromCounts(counts)
 			for _, c := range fc {

@@ -42,6 +42,8 @@ type Server struct {
 	// heavy bounds the facts (weighed in issues) that requests loading
 	// every fact of a board hold at once (see admitFacts).
 	heavy *semaphore.Weighted
+	// activity tells ReleaseIdleMemory when the server is idle.
+	activity activity
 
 	metrics *httpMetrics
 }

@@ -184,10 +184,16 @@ func benchmark(ctx context.Context, o options) error {
 			repeat = append(repeat, shuffle(pool, uint64(len(repeat)))...)
 		}
 		before, _ := scrape(srv.base)
+		srvCPU, pgCPU := cpuSeconds(srv.pid), postgresCPU(db.ClusterDir())
 		rs, wall = run(ctx, srv.base, repeat, o.clients, o.duration)
+		srvCPU, pgCPU = cpuSeconds(srv.pid)-srvCPU, postgresCPU(db.ClusterDir())-pgCPU
 		after, _ := scrape(srv.base)
 		peak := smp.Stop()
 		s := summarise(rs)
+		if n := float64(s.n); n > 0 {
+			say("cpu per page: server %.1f ms, PostgreSQL %.1f ms (%.0f pages/s if both had the 2 cores to themselves)",
+				srvCPU*1000/n, pgCPU*1000/n, float64(runtime.NumCPU())*n/(srvCPU+pgCPU))
+		}
 		say("throughput: %d clients for %s over %d URLs (mix %q): %.1f pages/s, %d errors; server peak VmRSS %s", o.clients, wall.Round(time.Second), len(pool), o.mix,
 			float64(s.n-s.errors)/wall.Seconds(), s.errors, mib(peak))
 		names, m := byClass(rs)

@@ -181,3 +181,49 @@ func (s *sampler) Stop() int64 {
 	close(s.stop)
 	return <-s.done
 }
+
+// cpuSeconds is the CPU time (user + system) a process has used.
+func cpuSeconds(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:]) // after "pid (comm) "
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseFloat(f[11], 64)
+	k, _ := strconv.ParseFloat(f[12], 64)
+	return (u + k) / 100 // USER_HZ
+}
+
+// postgresCPU is the CPU time of a PostgreSQL cluster: its postmaster
+// (from postmaster.pid in dir) and every live child process. Backends
+// that exited are not counted; the server's pool keeps its own.
+func postgresCPU(dir string) float64 {
+	b, err := os.ReadFile(dir + "/postmaster.pid")
+	if err != nil {
+		return 0
+	}
+	pm, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
+	if err != nil {
+		return 0
+	}
+	total := cpuSeconds(pm)
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			continue
+		}
+		if strings.Contains(string(st), fmt.Sprintf("\nPPid:\t%d\n", pm)) {
+			total += cpuSeconds(pid)
+		}
+	}
+	return total
+}

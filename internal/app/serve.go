@@ -90,6 +90,9 @@ func ServeListener(ctx context.Context, ln net.Listener, db *Database, cfg *conf
 		}
 		defer stop()
 	}
+	idleCtx, stopIdle := context.WithCancel(ctx)
+	defer stopIdle()
+	go s.ReleaseIdleMemory(idleCtx, 10*time.Second)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "version", version)

@@ -80,3 +80,12 @@ func Remove(ctx context.Context, dataDir string) error {
 	}
 	return os.RemoveAll(dataDir)
 }
+
+// ClusterDir is the private cluster's data directory ("" with
+// BENCH_DATABASE_URL): where its postmaster.pid is.
+func (db *DB) ClusterDir() string {
+	if db.cluster == nil {
+		return ""
+	}
+	return db.cluster.Cluster.Dir
+}

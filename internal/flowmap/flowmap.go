@@ -201,12 +201,23 @@ func FromCounts(cs []store.WeekCount) []flow.WeekCount {
 }
 
 // FromLeadFact turns the lead-time part of a delivered fact into engine
-// facts (what flow.WeeklyFrom reads of them).
-func FromLeadFact(f store.LeadFact) flow.IssueFacts {
-	out := flow.IssueFacts{ID: strconv.FormatInt(f.IssueID, 10), Type: f.Type, InScope: f.InScope, Delivered: true,
-		Started: flow.OptOf(f.StartedAt), Done: flow.OptOf(f.DoneAt), LeadTime: flow.OptOf(f.LeadTime), Blocked: flow.OptOf(f.Blocked)}
-	if f.TimeInState != nil && f.Outside != nil {
-		out.TimeInState = flow.Some(flow.StateTimes{InState: f.TimeInState, Outside: *f.Outside})
+// facts (what flow.WeeklyFrom reads of them; no id or key).
+func FromLeadFact(f *store.LeadFact) flow.IssueFacts {
+	out := flow.IssueFacts{Type: f.Type, InScope: f.InScope, Delivered: true}
+	if f.HasStarted {
+		out.Started = flow.Some(f.StartedAt)
+	}
+	if f.HasDone {
+		out.Done = flow.Some(f.DoneAt)
+	}
+	if f.HasLeadTime {
+		out.LeadTime = flow.Some(f.LeadTime)
+	}
+	if f.HasBlock {
+		out.Blocked = flow.Some(f.Blocked)
+	}
+	if f.TimeInState != nil && f.HasOutside {
+		out.TimeInState = flow.Some(flow.StateTimes{InState: f.TimeInState, Outside: f.Outside})
 	}
 	return out
 }

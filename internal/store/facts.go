@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/vger-dev/vger/internal/crashpoint"
 )
@@ -242,15 +243,18 @@ func replaceAggregates(ctx context.Context, tx pgx.Tx, boardID int64, agg Aggreg
 var ErrNoCounts = errors.New("no weekly counts")
 
 // LeadFact is the part of a delivered fact the quadrant's lead-time
-// statistics use.
+// statistics use. Values with a flag instead of pointers: a page scans
+// thousands of them, and pointers cost an allocation each.
 type LeadFact struct {
-	IssueID           int64
-	Type              string
-	InScope           bool
-	StartedAt, DoneAt *time.Time
-	LeadTime          *float64
-	TimeInState       []float64
-	Outside, Blocked  *float64
+	Type                 string
+	InScope              bool
+	StartedAt, DoneAt    time.Time
+	HasStarted, HasDone  bool
+	LeadTime             float64
+	HasLeadTime          bool
+	TimeInState          []float64
+	Outside, Blocked     float64
+	HasOutside, HasBlock bool
 }
 
 // QuadrantFacts reads what a quadrant view needs, in one snapshot: the
@@ -288,18 +292,25 @@ func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.
 			}
 		}
 		lead = make([]LeadFact, 0, n)
-		rows, err = tx.Query(ctx, `SELECT issue_id, type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked
+		rows, err = tx.Query(ctx, `SELECT type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked
 			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, boardID, from, to)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		var started, done pgtype.Timestamptz
+		var leadTime, outside, blocked pgtype.Float8
 		for rows.Next() {
 			lead = append(lead, LeadFact{})
 			f := &lead[len(lead)-1]
-			if err := rows.Scan(&f.IssueID, &f.Type, &f.InScope, &f.StartedAt, &f.DoneAt, &f.LeadTime, &f.TimeInState, &f.Outside, &f.Blocked); err != nil {
+			if err := rows.Scan(&f.Type, &f.InScope, &started, &done, &leadTime, &f.TimeInState, &outside, &blocked); err != nil {
 				return err
 			}
+			f.StartedAt, f.HasStarted = started.Time, started.Valid
+			f.DoneAt, f.HasDone = done.Time, done.Valid
+			f.LeadTime, f.HasLeadTime = leadTime.Float64, leadTime.Valid
+			f.Outside, f.HasOutside = outside.Float64, outside.Valid
+			f.Blocked, f.HasBlock = blocked.Float64, blocked.Valid
 		}
 		return rows.Err()
 	})
