@@ -340,6 +340,11 @@ func (s *Server) boardHeader(b store.Board, d *boardData, active, canon string) 
 	h := views.BoardHeader{TeamName: teamName(d), TeamPath: "/teams/" + b.TeamSlug, BoardName: b.Name, Active: active,
 		Tabs: []views.Tab{
 			{ID: "quadrant", Label: "Quadrant", URL: withQuery(boardPath(b), canon)},
+			{ID: "flow", Label: "Flow", URL: boardPath(b) + "/flow"},
+			{ID: "aging", Label: "Aging WIP", URL: boardPath(b) + "/aging"},
+			{ID: "blocked", Label: "Impediments", URL: boardPath(b) + "/blocked"},
+			{ID: "forecast", Label: "Forecast", URL: boardPath(b) + "/forecast"},
+			{ID: "quality", Label: "Data quality", URL: boardPath(b) + "/quality"},
 		}}
 	row := s.boardRow(d.Status)
 	h.DataAsOf, h.Syncing, h.Error, h.Advice = row.DataAsOf, row.Syncing, row.Error, row.Advice
