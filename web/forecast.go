@@ -192,7 +192,9 @@ func meanText(samples []int) string {
 	return fmt2(float64(t) / float64(len(samples)))
 }
 
-func shortDate(d flow.Date) string { return fmt.Sprintf("%d %s %d", d.Day, d.Month.String()[:3], d.Year) }
+func shortDate(d flow.Date) string {
+	return fmt.Sprintf("%d %s %d", d.Day, d.Month.String()[:3], d.Year)
+}
 
 func (fd *forecastData) howManySentence() string {
 	for _, l := range fd.howMany.Likelihood {
