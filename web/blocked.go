@@ -109,7 +109,7 @@ func (s *Server) blockedView(bd *blockedData, canon url.Values) views.BoardView 
 	table := impedimentTable(imp)
 	m.Charts = []views.ChartBlock{
 		{ID: "blockeditems", Explain: "Items that were flagged for some time in the week while in progress.", Chart: bc.items().Component(), SVGURL: svg("blockeditems"), Table: table},
-		{ID: "blockeddays", Explain: "Blocked time within each week, added up over the items; an item blocked all week adds 5 working days.", Chart: bc.days().Component(), SVGURL: svg("blockeddays")},
+		{ID: "blockeddays", Explain: "Blocked time within each week, added up over the items; an item blocked all week adds " + weekDays(d) + ".", Chart: bc.days().Component(), SVGURL: svg("blockeddays")},
 	}
 	now := views.ListTable{ID: "blocked-now", Caption: "Blocked now", EmptyText: "No item in progress is flagged.",
 		Head: []string{"Item", "Summary", "Type", "Flagged since", "Blocked so far"}}
@@ -125,6 +125,13 @@ func (s *Server) blockedView(bd *blockedData, canon url.Values) views.BoardView 
 	}
 	m.Tables = []views.ListTable{now}
 	return m
+}
+
+func weekDays(d *boardData) string {
+	if d.Board.DayMode == "calendar" {
+		return "7 calendar days"
+	}
+	return "5 working days"
 }
 
 func impedimentTable(imp flow.Impediments) views.Table {

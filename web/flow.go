@@ -131,7 +131,7 @@ func (s *Server) flowView(fd *flowData, canon map[string][]string) views.BoardVi
 		}
 		s, e := d.Flow.Window()
 		m.Stats = []views.Stat{
-			{Label: fmt.Sprintf("In progress now (%s to before %s)", d.Board.States[s].Name, d.Board.States[e].Name), Value: strconv.Itoa(last.WIP), TestID: "stat-wip"},
+			{Label: "In progress now (" + strings.Join(stateNames(d.Board)[s:e], ", ") + ")", Value: strconv.Itoa(last.WIP), TestID: "stat-wip"},
 			{Label: "Items on the board (all bands)", Value: strconv.Itoa(total), TestID: "stat-items"},
 			{Label: "Started in complete weeks", Value: strconv.Itoa(started), TestID: "stat-started"},
 			{Label: "Delivered in complete weeks", Value: strconv.Itoa(delivered), TestID: "stat-delivered"},

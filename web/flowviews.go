@@ -87,7 +87,11 @@ func flowControls(b store.Board, p ViewParams, v viewSpec) views.FlowControls {
 
 // viewLinks are the permalink and the downloads under a view.
 func viewLinks(perm, jsonURL string, more ...views.Link) []views.Link {
-	links := []views.Link{{Label: "Permalink (fixed dates and settings)", URL: perm, TestID: "permalink"}}
+	label := "Permalink (fixed settings)"
+	if strings.Contains(perm, "from=") {
+		label = "Permalink (fixed dates and settings)"
+	}
+	links := []views.Link{{Label: label, URL: perm, TestID: "permalink"}}
 	links = append(links, more...)
 	return append(links, views.Link{Label: "JSON", URL: jsonURL, TestID: "json"})
 }

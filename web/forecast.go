@@ -123,8 +123,8 @@ func (s *Server) forecastView(fd *forecastData, canon url.Values) views.BoardVie
 		Board: s.boardHeader(b, d, forecastSpec.tab, ""),
 		Form:  flowControls(b, p, forecastSpec),
 		Empty: emptyBoard(d),
-		Intro: fmt.Sprintf("A Monte Carlo forecast: %d simulated futures, each built from weeks drawn at random from the last %d complete weeks of throughput (delivered items per week). The same URL always gives the same answer: the random seed is part of it.",
-			fd.fp.Trials, d.Flow.RollingWeeks()),
+		Intro: fmt.Sprintf("A Monte Carlo forecast: %s simulated futures, each built from weeks drawn at random from the last %d complete weeks of throughput (delivered items per week). The same URL always gives the same answer: the random seed is part of it.",
+			thousands(fd.fp.Trials), d.Flow.RollingWeeks()),
 		Links: viewLinks(withQuery(path, Encode(forecastSpec.permalink(p, b, flow.Date{}, flow.Date{}, fd.fp.frozen(d.Flow, now)))),
 			withQuery(path, Encode(withFormat(forecastSpec.canonical(p, b, fd.fp.values()), "json"))),
 			views.Link{Label: "Forecast CSV", URL: withQuery(boardPath(b)+"/forecast.csv", q), TestID: "csv-forecast", Download: true},
@@ -177,6 +177,14 @@ func withSeed(q url.Values, seed uint64) url.Values {
 	}
 	out.Set("seed", strconv.FormatUint(seed, 10))
 	return out
+}
+
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func fmt2(v float64) string { return strconv.FormatFloat(float64(int(v*10+0.5))/10, 'f', -1, 64) }
@@ -252,11 +260,11 @@ func (fd *forecastData) howManyChart() *chart.Chart {
 		if bin.Hi > bin.Lo {
 			label += "–" + strconv.Itoa(bin.Hi)
 		}
-		data = append(data, chart.Datum{X: float64(bin.Lo), X2: float64(bin.Hi + 1), Y: float64(bin.Count), Label: label,
+		data = append(data, chart.Datum{X: float64(bin.Lo) - 0.5, X2: float64(bin.Hi) + 0.5, Y: float64(bin.Count), Label: label,
 			Title: fmt.Sprintf("%s items: %d of %d futures (%.1f%%)", label, bin.Count, n, 100*float64(bin.Count)/float64(max(n, 1)))})
 	}
 	return &chart.Chart{ID: "howmany", Title: "How many by " + shortDate(fd.howMany.By) + ": simulated futures", XLabel: "Items delivered", YLabel: "Futures",
-		X: chart.Linear{Integer: true, Key: "items"}, Y: chart.Linear{Integer: true, Unit: "futures"}, Height: 260, Class: "chart-fluid",
+		X: chart.Linear{Integer: true, NoZero: true, Key: "items"}, Y: chart.Linear{Integer: true, Unit: "futures"}, Height: 260, Class: "chart-fluid",
 		Layers: []chart.Layer{&chart.Bars{ID: "trials", Series: []chart.Series{{Name: "Simulated futures", Style: chart.ThroughputStyle, Data: data}}}}}
 }
 
@@ -270,12 +278,12 @@ func (fd *forecastData) whenChart() *chart.Chart {
 		if bin.Hi > bin.Lo {
 			label = fmt.Sprintf("weeks %d–%d (%s to %s)", bin.Lo, bin.Hi, shortDate(sunday(bin.Lo)), shortDate(sunday(bin.Hi)))
 		}
-		data = append(data, chart.Datum{X: float64(bin.Lo), X2: float64(bin.Hi + 1), Y: float64(bin.Count), Label: label,
+		data = append(data, chart.Datum{X: float64(bin.Lo) - 0.5, X2: float64(bin.Hi) + 0.5, Y: float64(bin.Count), Label: label,
 			Title: fmt.Sprintf("Finished in %s: %d of %d futures (%.1f%%)", label, bin.Count, n, 100*float64(bin.Count)/float64(max(n, 1)))})
 	}
 	fmtWeek := func(v float64) string { return shortDate(sunday(int(v))) }
 	return &chart.Chart{ID: "when", Title: fmt.Sprintf("When will %s be done: simulated futures", plural(fd.when.Items, "item", "items")), XLabel: "Week the items are done (its Sunday)", YLabel: "Futures",
-		X: chart.Linear{Integer: true, Key: "week", Format: fmtWeek}, Y: chart.Linear{Integer: true, Unit: "futures"}, Height: 260, Class: "chart-fluid",
+		X: chart.Linear{Integer: true, NoZero: true, Key: "week", Format: fmtWeek}, Y: chart.Linear{Integer: true, Unit: "futures"}, Height: 260, Class: "chart-fluid",
 		Layers: []chart.Layer{&chart.Bars{ID: "trials", Series: []chart.Series{{Name: "Simulated futures", Style: chart.Style{Color: chart.Green}, Data: data}}}}}
 }
 

@@ -92,6 +92,9 @@ func (s *Server) qualityPage(w http.ResponseWriter, r *http.Request) error {
 	return render(w, r, http.StatusOK, views.BoardViewPage(s.qualityView(qd)))
 }
 
+// attention are the checks whose findings someone should act on.
+var attention = map[string]bool{"unmapped": true, "moved": true, "mismatch": true, "out-of-filter": true, "config-changes": true}
+
 // finding is one line of the data-quality summary.
 type finding struct {
 	id, what, fix string
@@ -133,7 +136,7 @@ func (s *Server) qualityView(qd *qualityData) views.BoardView {
 	problems := 0
 	for _, f := range qd.findings() {
 		row := views.ListRow{TestID: "q-" + f.id, Cells: []views.ListCell{{Text: f.what}, {Text: strconv.Itoa(f.count), TestID: "q-" + f.id + "-count", Class: "num"}, {Text: f.fix}}}
-		if f.count > 0 && f.id != "deleted" && f.id != "key-changes" {
+		if f.count > 0 && attention[f.id] {
 			row.Class = "attention"
 			problems++
 		}
