@@ -141,7 +141,7 @@ func (s *Server) agingView(ad *agingData, canon url.Values) views.BoardView {
 	if ad.aging.Lines == nil {
 		m.Notices = append(m.Notices, "No lead-time lines: fewer than 4 complete weeks of history, or nothing delivered in the window.")
 	} else {
-		m.RangeText = fmt.Sprintf("Lines: lead times of items delivered in the %d weeks up to the week of %s · %s", d.Flow.RollingWeeks(), ad.aging.LinesWeek, typesText(p))
+		m.RangeText = fmt.Sprintf("Lines: lead times of items delivered in the %d weeks up to the week of %s · %s", d.Flow.RollingWeeks(), ad.aging.LinesWeek, typesText(p, b))
 	}
 	m.Charts = []views.ChartBlock{{ID: "aging", Explain: "Hover a dot for the item, its age and blocked time; click it to open the item in JIRA. Red-orange dots are older than the 90% line.",
 		Chart: s.agingChart(ad).Component(), SVGURL: withQuery(path+"/chart/aging.svg", q)}}

@@ -88,7 +88,7 @@ func (s *Server) blockedView(bd *blockedData, canon url.Values) views.BoardView 
 			withQuery(path, Encode(withFormat(blockedSpec.canonical(p, b, nil), "json"))),
 			views.Link{Label: "Weekly impediments CSV", URL: withQuery(boardPath(b)+"/blocked.csv", q), TestID: "csv-blocked", Download: true},
 			views.Link{Label: "Lead-time CSV (blocked days per item)", URL: withQuery(boardPath(b)+"/leadtime.csv", q), TestID: "csv-leadtime", Download: true}),
-		RangeText: fmt.Sprintf("Weeks of %s to %s · %s", imp.From, imp.To.AddDays(-6), typesText(p)),
+		RangeText: fmt.Sprintf("Weeks of %s to %s · %s", imp.From, imp.To.AddDays(-6), typesText(p, b)),
 	}
 	blockedDays, weeks := 0.0, 0
 	for _, w := range imp.Weeks {

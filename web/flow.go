@@ -116,7 +116,7 @@ func (s *Server) flowView(fd *flowData, canon map[string][]string) views.BoardVi
 			views.Link{Label: "Daily CFD CSV", URL: withQuery(boardPath(b)+"/flow.csv", q), TestID: "csv-flow", Download: true}),
 	}
 	if n := len(fd.cfd.Days); n > 0 {
-		m.RangeText = fmt.Sprintf("Days %s to %s · %s", fd.cfd.Days[0].Date, fd.cfd.Days[n-1].Date, typesText(p))
+		m.RangeText = fmt.Sprintf("Days %s to %s · %s", fd.cfd.Days[0].Date, fd.cfd.Days[n-1].Date, typesText(p, b))
 		last := fd.cfd.Days[n-1]
 		total := 0
 		for _, v := range last.Bands {

@@ -116,8 +116,8 @@ func emptyBoard(d *boardData) string {
 	return "The board's filter matches no issues. Check the board filter and the extra JQL in the board's settings."
 }
 
-func typesText(p ViewParams) string {
-	if len(p.Types) == 0 {
+func typesText(p ViewParams, b store.Board) string {
+	if len(p.Types) == 0 || len(p.Types) == len(b.WorkTypes) {
 		return "all work types"
 	}
 	return strings.Join(p.Types, ", ")

@@ -45,6 +45,16 @@ func TestFlowViewsInBrowser(t *testing.T) {
 		u, _ := url.Parse(v)
 		return u
 	}
+	// follow clicks a link or button and waits for the next page to load
+	// (the old page is marked, so its elements cannot answer the wait).
+	follow := func(click, wait string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.insertAdjacentHTML("beforeend", '<i id="old-page"></i>'); true`)); err != nil {
+			t.Fatal(err)
+		}
+		run(chromedp.Click(chromedp.CSS(click)), chromedp.WaitNotPresent(chromedp.CSS(`#old-page`)))
+		run(chromedp.WaitVisible(chromedp.CSS(wait)))
+	}
 	if dir := os.Getenv("VGER_SCREENSHOT_DIR"); dir != "" {
 		for name, path := range map[string]string{"flow": "/flow?weeks=5", "aging": "/aging", "blocked": "/blocked?weeks=6",
 			"forecast": "/forecast?items=7", "forecast-cannot": "/forecast?type=Bug", "quality": "/quality"} {
@@ -56,14 +66,14 @@ func TestFlowViewsInBrowser(t *testing.T) {
 	run(chromedp.Navigate(srv.URL+flowURL), chromedp.WaitVisible(chromedp.CSS(`[data-testid="tab-flow"]`)))
 
 	// Flow: from the tab, then the range with the form.
-	run(chromedp.Click(chromedp.CSS(`[data-testid="tab-flow"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="chart-cfd"]`)))
+	follow(`[data-testid="tab-flow"]`, `[data-testid="chart-cfd"]`)
 	if got := location().Path; got != flowURL+"/flow" {
 		t.Fatalf("flow tab went to %s", got)
 	}
 	run(chromedp.SetValue(chromedp.CSS(`[data-testid="in-from"]`), "2025-03-17"),
 		chromedp.SetValue(chromedp.CSS(`[data-testid="in-to"]`), "2025-03-23"),
-		chromedp.Click(chromedp.CSS(`[data-testid="apply"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="chart-cfd"]`)))
+	)
+	follow(`[data-testid="apply"]`, `[data-testid="chart-cfd"]`)
 	if got := location().RawQuery; got != "from=2025-03-17&to=2025-03-23" {
 		t.Fatalf("flow URL after the form: %q", got)
 	}
@@ -73,12 +83,12 @@ func TestFlowViewsInBrowser(t *testing.T) {
 	}
 
 	// Aging WIP: from the tab; Bugs only leaves A3.
-	run(chromedp.Click(chromedp.CSS(`[data-testid="tab-aging"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="chart-aging"]`)))
+	follow(`[data-testid="tab-aging"]`, `[data-testid="chart-aging"]`)
 	if got := text(`[data-testid="stat-wip"]`); got != "3" {
 		t.Errorf("aging: %q in progress", got)
 	}
-	run(chromedp.Click(chromedp.CSS(`[data-testid="in-type-Story"]`)), chromedp.Click(chromedp.CSS(`[data-testid="apply"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="chart-aging"]`)))
+	run(chromedp.Click(chromedp.CSS(`[data-testid="in-type-Story"]`)))
+	follow(`[data-testid="apply"]`, `[data-testid="chart-aging"]`)
 	if got := location(); got.Path != flowURL+"/aging" || got.RawQuery != "type=Bug" {
 		t.Errorf("aging URL after the form: %s", got)
 	}
@@ -87,11 +97,11 @@ func TestFlowViewsInBrowser(t *testing.T) {
 	}
 
 	// Impediments: from the tab, then a fixed range.
-	run(chromedp.Click(chromedp.CSS(`[data-testid="tab-blocked"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="chart-blockeditems"]`)))
+	follow(`[data-testid="tab-blocked"]`, `[data-testid="chart-blockeditems"]`)
 	run(chromedp.SetValue(chromedp.CSS(`[data-testid="in-from"]`), "2025-03-10"),
 		chromedp.SetValue(chromedp.CSS(`[data-testid="in-to"]`), "2025-03-30"),
-		chromedp.Click(chromedp.CSS(`[data-testid="apply"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="chart-blockeditems"]`)))
+	)
+	follow(`[data-testid="apply"]`, `[data-testid="chart-blockeditems"]`)
 	if got := location().RawQuery; got != "from=2025-03-10&to=2025-03-30" {
 		t.Errorf("impediments URL: %q", got)
 	}
@@ -100,13 +110,13 @@ func TestFlowViewsInBrowser(t *testing.T) {
 	}
 
 	// Forecast: change the target, see the URL and the answer change, reload.
-	run(chromedp.Click(chromedp.CSS(`[data-testid="tab-forecast"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="sentence-when"]`)))
+	follow(`[data-testid="tab-forecast"]`, `[data-testid="sentence-when"]`)
 	before := text(`[data-testid="sentence-when"]`)
 	if before != "85% likely: 10 items done by Sunday 27 April 2025 (5 weeks, counting this one)." {
 		t.Errorf("default forecast: %q", before)
 	}
-	run(chromedp.SetValue(chromedp.CSS(`[data-testid="in-items"]`), "7"), chromedp.Click(chromedp.CSS(`[data-testid="apply"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="sentence-when"]`)))
+	run(chromedp.SetValue(chromedp.CSS(`[data-testid="in-items"]`), "7"))
+	follow(`[data-testid="apply"]`, `[data-testid="sentence-when"]`)
 	if got := location().RawQuery; got != "items=7" {
 		t.Errorf("forecast URL after the form: %q", got)
 	}
@@ -120,7 +130,7 @@ func TestFlowViewsInBrowser(t *testing.T) {
 	}
 
 	// Data quality: from the tab.
-	run(chromedp.Click(chromedp.CSS(`[data-testid="tab-quality"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="list-findings"]`)))
+	follow(`[data-testid="tab-quality"]`, `[data-testid="list-findings"]`)
 	if got := text(`[data-testid="q-unmapped-count"]`); got != "1" {
 		t.Errorf("quality: %q unmapped statuses", got)
 	}

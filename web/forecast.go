@@ -73,13 +73,13 @@ func (fd *forecastData) cannot() string {
 	case fd.samples == nil:
 		return "Cannot forecast: the board has fewer than 4 complete weeks of history before this week. Forecasts sample whole past weeks, and need at least 4."
 	case fd.noThroughput():
-		return fmt.Sprintf("Cannot forecast: nothing was delivered in the last %d complete weeks (%s), so no number of weeks is enough.", len(fd.samples), typesTextWT(fd.p))
+		return fmt.Sprintf("Cannot forecast: nothing was delivered in the last %d complete weeks (%s), so no number of weeks is enough.", len(fd.samples), typesTextWT(fd.p, fd.b))
 	}
 	return ""
 }
 
-func typesTextWT(p ViewParams) string {
-	if len(p.Types) == 0 {
+func typesTextWT(p ViewParams, b store.Board) string {
+	if len(p.Types) == 0 || len(p.Types) == len(b.WorkTypes) {
 		return "all work types"
 	}
 	return "work types " + strings.Join(p.Types, ", ")
@@ -132,12 +132,12 @@ func (s *Server) forecastView(fd *forecastData, canon url.Values) views.BoardVie
 	}
 	m.Form.WindowLabel = "history"
 	m.Form.Forecast = &views.ForecastControls{Items: strconv.Itoa(fd.fp.Items), By: by.String(), Seed: strconv.FormatUint(fd.fp.Seed, 10)}
-	if !fd.fp.AsOf.IsZero() {
+	if !fd.fp.AsOf.IsZero() && fd.fp.AsOf != d.Flow.Today(now) {
 		m.Notices = append(m.Notices, fmt.Sprintf("Forecast as of %s (a permalink): history and simulated weeks start from that day's week.", longDate(fd.fp.AsOf)))
 	}
 	if len(fd.samples) > 0 {
 		m.RangeText = fmt.Sprintf("History: %s of throughput, from the week of %s · %s · seed %d",
-			plural(len(fd.samples), "complete week", "complete weeks"), d.Flow.WeekOf(fd.at).AddDays(-7*len(fd.samples)), typesText(p), fd.fp.Seed)
+			plural(len(fd.samples), "complete week", "complete weeks"), d.Flow.WeekOf(fd.at).AddDays(-7*len(fd.samples)), typesText(p, b), fd.fp.Seed)
 	}
 	if why := fd.cannot(); why != "" {
 		m.Sentences = append(m.Sentences, views.Sentence{Text: why, TestID: "cannot-forecast", Warn: true})
