@@ -66,7 +66,7 @@ func (ib *issueBuilder) flag(is *store.JiraIssue, on bool, at time.Time) {
 }
 
 // flowBoard creates the statuses, types, team and board shared by the flow fixtures.
-func flowBoard(t *testing.T, st *store.Store, team, slug string) store.Board {
+func flowBoard(t testing.TB, st *store.Store, team, slug string) store.Board {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := st.UpsertJiraStatuses(ctx, []store.JiraStatus{{ID: "1", Name: "To Do", Category: "new"},

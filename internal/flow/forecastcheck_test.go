@@ -76,3 +76,18 @@ func TestForecastOutcomes(t *testing.T) {
 		t.Errorf("no samples: %+v", hm)
 	}
 }
+
+// BenchmarkForecast10k: both questions of the forecast page at 10,000 trials each, from 12
+// weeks of history: how many in 12 weeks, and when 200 items will be done (about 20 weeks per
+// trial).
+func BenchmarkForecast10k(b *testing.B) {
+	bd := simpleBoard(b, nil)
+	now := at(b, "2025-03-19T12:00:00Z")
+	samples := []int{8, 12, 9, 0, 14, 11, 10, 7, 13, 9, 12, 10}
+	for b.Loop() {
+		hm := bd.HowManyBy(samples, Date{2025, 6, 8}, now, DefaultTrials, NewRand(1), ForecastPercents())
+		w := bd.When(samples, 200, now, DefaultTrials, NewRand(1), ForecastPercents())
+		_ = Histogram(hm.Outcomes, 40)
+		_ = Histogram(w.Outcomes, 40)
+	}
+}
