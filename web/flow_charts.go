@@ -40,7 +40,7 @@ func (f flowCharts) cfdChart() *chart.Chart {
 	}
 	layers := []chart.Layer{&chart.Area{ID: "bands", Series: series}}
 	return &chart.Chart{ID: "cfd", Title: "Cumulative flow: items per column, end of each day", YLabel: "Items",
-		X: f.dayScale(), Y: chart.Linear{Integer: true, Unit: "items"}, Layers: withMarkers(layers, f.markers()), Class: "chart-fluid", Height: 380}
+		X: f.dayScale(), Y: chart.Linear{Integer: true, Unit: "items"}, Layers: withMarkers(layers, f.markers()), Class: "chart-fluid", Width: 1120, Height: 400}
 }
 
 func (f flowCharts) wip() *chart.Chart {
