@@ -40,7 +40,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) boardRow(b store.BoardStatus) views.BoardRow {
-	row := views.BoardRow{ID: b.BoardID, Name: b.BoardName, Issues: b.Issues}
+	row := views.BoardRow{ID: b.BoardID, Name: b.BoardName, Issues: b.Issues, URL: "/teams/" + b.TeamSlug + "/boards/" + b.BoardSlug}
 	if b.LastOKAt != nil {
 		row.DataAsOf = ago(s.now(), *b.LastOKAt)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -145,7 +146,7 @@ func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series 
 			Chart: qc.backlog().Component(), SVGURL: withQuery(path+"/chart/backlog.svg", canon), Table: backlogTable(series)},
 		{ID: "leadtime", Explain: "For items delivered in the rolling window: 50/80/90% of them finished within this many days from start to done.",
 			Chart: qc.leadTime(unit).Component(), SVGURL: withQuery(path+"/chart/leadtime.svg", canon), Table: leadTable(series)},
-		{ID: "states", Explain: "The same items' mean days in each in-progress column, stacked, so the stack is their mean lead time. Hide columns with the checkboxes above.",
+		{ID: "states", Explain: "The same items' mean days in each in-progress column, stacked, so the stack is their mean lead time; the dashed line is their mean time flagged as blocked (an impediment). Hide columns with the checkboxes above.",
 			Chart: qc.states(unit).Component(), SVGURL: withQuery(path+"/chart/states.svg", canon), Table: statesTable(series)},
 		{ID: "netflow", Explain: "Items started (arrivals) against items delivered (departures) each week: more arrivals than departures means work in progress grows.",
 			Chart: qc.netFlow().Component(), SVGURL: withQuery(path+"/chart/netflow.svg", canon), Table: netFlowTable(series)},
@@ -268,7 +269,7 @@ func leadTable(s flow.WeeklySeries) views.Table {
 }
 
 func statesTable(s flow.WeeklySeries) views.Table {
-	t := views.Table{Caption: "Mean days per state (rolling window)", Head: append(append([]string{"Week"}, s.States...), "Outside the window")}
+	t := views.Table{Caption: "Mean days per state (rolling window)", Head: append(append([]string{"Week"}, s.States...), "Outside the window", "Blocked")}
 	for _, w := range s.Weeks {
 		var cells []string
 		st, ok := w.ByState.Get()
@@ -284,6 +285,7 @@ func statesTable(s flow.WeeklySeries) views.Table {
 		} else {
 			cells = append(cells, "–")
 		}
+		cells = append(cells, optDays(w.Blocked))
 		t.Rows = append(t.Rows, weekRow("st", w, cells...))
 	}
 	return t
@@ -340,6 +342,7 @@ func (s *Server) boardHeader(b store.Board, d *boardData, active, canon string) 
 	h := views.BoardHeader{TeamName: teamName(d), TeamPath: "/teams/" + b.TeamSlug, BoardName: b.Name, Active: active,
 		Tabs: []views.Tab{
 			{ID: "quadrant", Label: "Quadrant", URL: withQuery(boardPath(b), canon)},
+			{ID: "prs", Label: "Pull requests", URL: withQuery(boardPath(b)+"/prs", rangeOnly(canon))},
 			{ID: "flow", Label: "Flow", URL: boardPath(b) + "/flow"},
 			{ID: "aging", Label: "Aging WIP", URL: boardPath(b) + "/aging"},
 			{ID: "blocked", Label: "Impediments", URL: boardPath(b) + "/blocked"},
@@ -348,6 +351,13 @@ func (s *Server) boardHeader(b store.Board, d *boardData, active, canon string) 
 		}}
 	row := s.boardRow(d.Status)
 	h.DataAsOf, h.Syncing, h.Error, h.Advice = row.DataAsOf, row.Syncing, row.Error, row.Advice
+	if s.Jobs != nil {
+		h.RefreshURL = boardPath(b) + "/refresh"
+		h.Back = withQuery(boardPath(b), canon)
+		if active != "quadrant" {
+			h.Back = withQuery(boardPath(b)+"/"+active, canon)
+		}
+	}
 	return h
 }
 
@@ -397,6 +407,7 @@ type weekJSON struct {
 	LeadTime    map[string]float64 `json:"lead_time,omitempty"`
 	LeadItems   int                `json:"lead_items"`
 	ByState     map[string]float64 `json:"mean_days_by_state,omitempty"`
+	Blocked     *float64           `json:"mean_blocked_days"`
 }
 
 func weeklyJSON(b store.Board, d *boardData, s flow.WeeklySeries) weeklyJSONOut {
@@ -412,7 +423,7 @@ func weeklyJSON(b store.Board, d *boardData, s flow.WeeklySeries) weeklyJSONOut 
 	for _, w := range s.Weeks {
 		wj := weekJSON{Week: w.Monday.String(), Partial: w.Partial, Throughput: w.Throughput, Started: w.Started,
 			Variation: w.Variation.Ptr(), WindowWeeks: w.WindowWeeks.Ptr(), Created: w.Backlog.Created,
-			Delivered: w.Backlog.Delivered, Closed: w.Backlog.ClosedNotDelivered, LeadItems: w.LeadItems}
+			Delivered: w.Backlog.Delivered, Closed: w.Backlog.ClosedNotDelivered, LeadItems: w.LeadItems, Blocked: w.Blocked.Ptr()}
 		if w.Likelihood != nil {
 			wj.Likelihood = map[string]int{}
 			for _, l := range w.Likelihood {
@@ -450,7 +461,7 @@ func (s *Server) chartSVG(w http.ResponseWriter, r *http.Request) error {
 	}
 	qc := quadrantCharts{fb: d.Flow, series: series, tags: d.Tags, hide: p.Hide}
 	var c *chart.Chart
-	switch name := strings.TrimSuffix(chi.URLParam(r, "chart"), ".svg"); name {
+	switch name := strings.TrimSuffix(chiParam(r, "chart"), ".svg"); name {
 	case "throughput":
 		c = qc.throughput()
 	case "variation":
@@ -470,4 +481,19 @@ func (s *Server) chartSVG(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "image/svg+xml")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s-%s.svg"`, b.Slug, c.ID, series.To))
 	return c.Standalone(w)
+}
+
+func chiParam(r *http.Request, name string) string { return chi.URLParam(r, name) }
+
+// rangeOnly keeps the parameters every board view shares (range, day mode,
+// window, tags), so switching views keeps the range.
+func rangeOnly(canon string) string {
+	q, _ := url.ParseQuery(canon)
+	out := url.Values{}
+	for _, k := range []string{"weeks", "from", "to", "days", "window", "tags"} {
+		if v, ok := q[k]; ok {
+			out[k] = v
+		}
+	}
+	return Encode(out)
 }

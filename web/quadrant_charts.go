@@ -164,7 +164,16 @@ func (q quadrantCharts) states(unit string) *chart.Chart {
 		}
 		series = append(series, chart.Series{ID: stateID(n), Name: label, Style: style, Data: data[i]})
 	}
-	layers := []chart.Layer{&chart.Bars{ID: "states", Stacked: true, Series: series}}
+	var blocked []chart.Datum
+	for _, w := range q.series.Weeks {
+		y := chart.Missing
+		if v, ok := w.Blocked.Get(); ok && w.LeadItems > 0 {
+			y = v
+		}
+		blocked = append(blocked, chart.Datum{X: q.x(w), Y: y})
+	}
+	layers := []chart.Layer{&chart.Bars{ID: "states", Stacked: true, Series: series},
+		&chart.Line{ID: "blocked", Name: "Blocked (mean, flagged as impediment)", Style: chart.Style{Color: chart.Vermillion, Dash: "4 3"}, Step: true, Data: blocked}}
 	return &chart.Chart{ID: "states", Title: "Where the time goes: mean days per state (rolling)", YLabel: unit,
 		X: q.xScale(), Y: chart.Linear{Unit: "days"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
 }

@@ -7,11 +7,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vger-dev/vger/internal/store"
 	vsync "github.com/vger-dev/vger/internal/sync"
@@ -144,6 +147,8 @@ func TestQuadrantNumbersMatchHandWork(t *testing.T) {
 		// Mean days per state (Mar 10 window A B C D): In Progress (2+2+4+.5)/4 = 2.125 -> 2.1;
 		// Review 1/4 = .25 -> 0.3 (rounded half up); outside 0.
 		"st-2025-03-10-1": "2.1", "st-2025-03-10-2": "0.3", "st-2025-03-10-3": "0.0",
+		// No item was ever flagged: mean blocked 0.
+		"st-2025-03-10-4": "0.0",
 		// Net flow: started A B | C D | E G; delivered 2 | 2 | 0.
 		"nf-2025-03-03-1": "2", "nf-2025-03-17-1": "2", "nf-2025-03-17-3": "2",
 	}
@@ -352,3 +357,40 @@ func TestQuadrantPermalinkReproducesPage(t *testing.T) {
 }
 
 var _ = io.EOF
+
+type fakeJobs struct{ inserted []any }
+
+func (f *fakeJobs) Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+	f.inserted = append(f.inserted, args)
+	return &rivertype.JobInsertResult{}, nil
+}
+
+// "Refresh now" queues a sync of the board and returns to the page; a
+// foreign return address is refused in favour of the board's page.
+func TestRefreshNow(t *testing.T) {
+	t.Parallel()
+	s, _ := loadFixture(t)
+	jobs := &fakeJobs{}
+	s.Jobs = jobs
+	_, body := get(t, s.Routes(), quadrantURL+"?weeks=8")
+	d := doc(t, body)
+	if d.Find(`[data-testid="refresh"]`).Length() != 1 {
+		t.Fatal("no refresh button")
+	}
+	back, _ := d.Find(`input[name="back"]`).Attr("value")
+	for ret, want := range map[string]string{back: quadrantURL + "?weeks=8", "https://evil.example/": quadrantURL, "//evil.example/x": quadrantURL, "/\\evil": quadrantURL} {
+		req := httptest.NewRequest(http.MethodPost, quadrantURL+"/refresh", strings.NewReader(url.Values{"back": {ret}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		s.Routes().ServeHTTP(rec, req)
+		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != want {
+			t.Errorf("back=%q: %d %q, want %q", ret, rec.Code, rec.Header().Get("Location"), want)
+		}
+	}
+	if len(jobs.inserted) != 4 {
+		t.Fatalf("inserted %d jobs", len(jobs.inserted))
+	}
+	if a, ok := jobs.inserted[0].(vsync.SyncBoardArgs); !ok || a.BoardID == 0 {
+		t.Fatalf("job %#v", jobs.inserted[0])
+	}
+}

@@ -34,6 +34,9 @@ type Server struct {
 	Sources *vsync.Syncer
 	// JiraURL is the JIRA site's base URL, for links to issues.
 	JiraURL string
+	// GitHubURL is the web address of the GitHub host (https://github.com),
+	// for links to pull requests.
+	GitHubURL string
 
 	metrics *httpMetrics
 }

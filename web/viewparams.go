@@ -37,10 +37,19 @@ const DefaultWeeks = 26
 // viewParamOrder is the canonical order of query parameters.
 var viewParamOrder = []string{"weeks", "from", "to", "type", "start", "end", "days", "window", "backlog", "tags", "hide", "format"}
 
+// prParams are the parameters of the pull-request views (see prparams.go
+// for the three of their own), in canonical order.
+var prParamOrder = []string{"weeks", "from", "to", "repo", "base", "exclude", "days", "window", "tags", "format"}
+
 // ParseViewParams reads and validates a view's query string against the
 // board. Every problem is a 400 naming the parameter and what it allows.
 // extra lists further parameters the page accepts (they are not checked).
 func ParseViewParams(q url.Values, b store.Board, extra ...string) (ViewParams, error) {
+	return parseParams(q, b, viewParamOrder, extra...)
+}
+
+// parseParams reads the parameters a view allows (others are a 400).
+func parseParams(q url.Values, b store.Board, allowed []string, extra ...string) (ViewParams, error) {
 	p := ViewParams{Tags: true}
 	if q.Has("apply") {
 		// A submitted form sends every field: a date range replaces the
@@ -48,8 +57,8 @@ func ParseViewParams(q url.Values, b store.Board, extra ...string) (ViewParams, 
 		q = cleanForm(q)
 	}
 	for k := range q {
-		if !slices.Contains(viewParamOrder, k) && !slices.Contains(extra, k) && k != "apply" {
-			return p, InvalidParam(k, "this view does not take it", strings.Join(append(slices.Clone(viewParamOrder), extra...), ", "))
+		if !slices.Contains(allowed, k) && !slices.Contains(extra, k) && k != "apply" {
+			return p, InvalidParam(k, "this view does not take it", strings.Join(append(slices.Clone(allowed), extra...), ", "))
 		}
 	}
 	single := func(k string) (string, bool, error) {
@@ -322,7 +331,11 @@ func (p ViewParams) Permalink(b store.Board, shownFrom, shownTo flow.Date) url.V
 // better: range first).
 func Encode(q url.Values) string {
 	var b strings.Builder
-	for _, k := range append(slices.Clone(viewParamOrder), sortedExtra(q)...) {
+	order := viewParamOrder
+	if q.Has("repo") || q.Has("base") || q.Has("exclude") {
+		order = prParamOrder
+	}
+	for _, k := range append(slices.Clone(order), sortedExtra(q, order)...) {
 		for _, v := range q[k] {
 			if b.Len() > 0 {
 				b.WriteByte('&')
@@ -335,10 +348,10 @@ func Encode(q url.Values) string {
 	return b.String()
 }
 
-func sortedExtra(q url.Values) []string {
+func sortedExtra(q url.Values, order []string) []string {
 	var out []string
 	for k := range q {
-		if !slices.Contains(viewParamOrder, k) {
+		if !slices.Contains(order, k) {
 			out = append(out, k)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/vger-dev/vger/internal/config"
+	"github.com/vger-dev/vger/internal/github"
 	vsync "github.com/vger-dev/vger/internal/sync"
 	"github.com/vger-dev/vger/web"
 )
@@ -48,6 +49,7 @@ func ServeListener(ctx context.Context, ln net.Listener, db *Database, cfg *conf
 	s.RequestTimeout = cfg.RequestTimeout
 	s.Secrets = cfg.Secrets()
 	s.JiraURL = cfg.JiraURL
+	s.GitHubURL = github.WebURL(cfg.GitHubAPIURL)
 	sources, err := NewSyncer(cfg, db.Store, log)
 	if err != nil {
 		return err
