@@ -112,7 +112,7 @@ func (s *Server) agingView(ad *agingData, canon url.Values) views.BoardView {
 	q := Encode(canon)
 	m := views.BoardView{
 		Page:  views.Page{Title: b.Name + " · Aging WIP", Version: s.Version},
-		Board: s.boardHeader(b, d, agingSpec.tab, ""),
+		Board: s.boardHeader(b, d, agingSpec.tab, headerQuery(canon)),
 		Form:  flowControls(b, p, agingSpec),
 		Empty: emptyBoard(d),
 		Intro: "Every item in progress by its column and its age (days since it started), against how long items took to finish lately. An item above the 90% line is already older than 9 in 10 recently finished items: look at it first.",

@@ -80,7 +80,7 @@ func (s *Server) blockedView(bd *blockedData, canon url.Values) views.BoardView 
 	q := Encode(canon)
 	m := views.BoardView{
 		Page:  views.Page{Title: b.Name + " · Impediments", Version: s.Version},
-		Board: s.boardHeader(b, d, blockedSpec.tab, q),
+		Board: s.boardHeader(b, d, blockedSpec.tab, headerQuery(canon)),
 		Form:  flowControls(b, p, blockedSpec),
 		Empty: emptyBoard(d),
 		Intro: "Impediments are JIRA's Flagged field. Blocked time counts only while an item is in progress (from its start until it is done), in the board's day mode.",

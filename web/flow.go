@@ -107,7 +107,7 @@ func (s *Server) flowView(fd *flowData, canon map[string][]string) views.BoardVi
 	}
 	m := views.BoardView{
 		Page:  views.Page{Title: b.Name + " · Flow", Version: s.Version},
-		Board: s.boardHeader(b, d, flowSpec.tab, Encode(canon)),
+		Board: s.boardHeader(b, d, flowSpec.tab, headerQuery(canon)),
 		Form:  flowControls(b, p, flowSpec),
 		Empty: emptyBoard(d),
 		Intro: "How work moves across the board: each band is the number of items in that column at the end of each day, stacked so that the top edge of a band counts every item that has reached that column.",

@@ -30,6 +30,27 @@ var (
 	qualitySpec = viewSpec{tab: "quality", path: "/quality", params: []string{"format"}}
 )
 
+// tabURL links the view's tab, carrying the settings of the view shown
+// (its canonical query) that this view also takes.
+func (v viewSpec) tabURL(b store.Board, canon string) string {
+	q, _ := url.ParseQuery(canon)
+	delete(q, "format")
+	return withQuery(boardPath(b)+v.path, Encode(v.keep(q)))
+}
+
+// headerQuery is the part of a flow view's canonical query that the board's
+// tabs may carry: the quadrant's parameters (the view's own, like the
+// forecast's seed, and the format stay behind).
+func headerQuery(canon url.Values) string {
+	q := url.Values{}
+	for k, v := range canon {
+		if k != "format" && slices.Contains(viewParamOrder, k) {
+			q[k] = v
+		}
+	}
+	return Encode(q)
+}
+
 // parse reads the view's URL: parameters it does not take are a 400
 // naming them (never silently ignored), the rest as on the quadrant.
 func (v viewSpec) parse(q url.Values, b store.Board) (ViewParams, error) {

@@ -240,3 +240,24 @@ func TestFlowViewsPermalinks(t *testing.T) {
 		}
 	}
 }
+
+// The tabs carry the settings of the view shown that the other views take.
+func TestFlowViewsTabsCarrySettings(t *testing.T) {
+	t.Parallel()
+	s, _ := loadFlowFixture(t)
+	h := s.Routes()
+	cases := map[string]map[string]string{
+		"/aging?type=Bug&days=working": {"quadrant": "?type=Bug&days=working", "flow": "/flow?type=Bug", "aging": "/aging?type=Bug&days=working",
+			"blocked": "/blocked?type=Bug&days=working", "forecast": "/forecast?type=Bug", "quality": "/quality"},
+		"/forecast?items=7&seed=3&window=8": {"quadrant": "?window=8", "flow": "/flow", "forecast": "/forecast?window=8"},
+		"/flow?weeks=8&tags=off":            {"quadrant": "?weeks=8&tags=off", "blocked": "/blocked?weeks=8&tags=off", "aging": "/aging"},
+	}
+	for view, tabs := range cases {
+		d := page(t, h, flowURL+view)
+		for tab, want := range tabs {
+			if href, _ := d.Find(`[data-testid="tab-` + tab + `"]`).Attr("href"); href != flowURL+want {
+				t.Errorf("%s: tab %s links %s, want %s", view, tab, href, flowURL+want)
+			}
+		}
+	}
+}

@@ -157,7 +157,7 @@ func (s *Server) forecastView(fd *forecastData, canon url.Values) views.BoardVie
 	by := fd.fp.by(d.Flow, now)
 	m := views.BoardView{
 		Page:  views.Page{Title: b.Name + " · Forecast", Version: s.Version},
-		Board: s.boardHeader(b, d, forecastSpec.tab, ""),
+		Board: s.boardHeader(b, d, forecastSpec.tab, headerQuery(canon)),
 		Form:  flowControls(b, p, forecastSpec),
 		Empty: emptyBoard(d),
 		Intro: fmt.Sprintf("A Monte Carlo forecast: %s simulated futures, each built from weeks drawn at random from the last %d complete weeks of throughput (delivered items per week). The same URL always gives the same answer: the random seed is part of it.",

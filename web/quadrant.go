@@ -343,11 +343,11 @@ func (s *Server) boardHeader(b store.Board, d *boardData, active, canon string) 
 		Tabs: []views.Tab{
 			{ID: "quadrant", Label: "Quadrant", URL: withQuery(boardPath(b), canon)},
 			{ID: "prs", Label: "Pull requests", URL: withQuery(boardPath(b)+"/prs", rangeOnly(canon))},
-			{ID: "flow", Label: "Flow", URL: boardPath(b) + "/flow"},
-			{ID: "aging", Label: "Aging WIP", URL: boardPath(b) + "/aging"},
-			{ID: "blocked", Label: "Impediments", URL: boardPath(b) + "/blocked"},
-			{ID: "forecast", Label: "Forecast", URL: boardPath(b) + "/forecast"},
-			{ID: "quality", Label: "Data quality", URL: boardPath(b) + "/quality"},
+			{ID: "flow", Label: "Flow", URL: flowSpec.tabURL(b, canon)},
+			{ID: "aging", Label: "Aging WIP", URL: agingSpec.tabURL(b, canon)},
+			{ID: "blocked", Label: "Impediments", URL: blockedSpec.tabURL(b, canon)},
+			{ID: "forecast", Label: "Forecast", URL: forecastSpec.tabURL(b, canon)},
+			{ID: "quality", Label: "Data quality", URL: qualitySpec.tabURL(b, canon)},
 		}}
 	row := s.boardRow(d.Status)
 	h.DataAsOf, h.Syncing, h.Error, h.Advice = row.DataAsOf, row.Syncing, row.Error, row.Advice
