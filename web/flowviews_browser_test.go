@@ -96,9 +96,13 @@ func TestFlowViewsInBrowser(t *testing.T) {
 		t.Errorf("aging, Bugs only: %q", got)
 	}
 
-	// Impediments: from the tab, then a fixed range.
+	// Impediments: from the tab, which keeps the Bugs-only filter; then a
+	// fixed range, every work type again.
 	follow(`[data-testid="tab-blocked"]`, `[data-testid="chart-blockeditems"]`)
-	run(chromedp.SetValue(chromedp.CSS(`[data-testid="in-from"]`), "2025-03-10"),
+	if got := location().RawQuery; got != "type=Bug" {
+		t.Errorf("impediments tab: %q", got)
+	}
+	run(chromedp.Click(chromedp.CSS(`[data-testid="in-type-Story"]`)), chromedp.SetValue(chromedp.CSS(`[data-testid="in-from"]`), "2025-03-10"),
 		chromedp.SetValue(chromedp.CSS(`[data-testid="in-to"]`), "2025-03-30"),
 	)
 	follow(`[data-testid="apply"]`, `[data-testid="chart-blockeditems"]`)
