@@ -131,12 +131,12 @@ func (s *Server) agingView(ad *agingData, canon url.Values) views.BoardView {
 		oldest = days(ad.items[0].Age)
 	}
 	m.Stats = []views.Stat{
-		{Label: "Items in progress", Value: strconv.Itoa(len(ad.items)), TestID: "stat-wip"},
+		{Label: "In progress", Value: strconv.Itoa(len(ad.items)), TestID: "stat-wip"},
 		{Label: "Oldest (" + strings.ToLower(dayUnit(d)) + ")", Value: oldest, TestID: "stat-oldest"},
-		{Label: "Older than the 90% line", Value: strconv.Itoa(past), TestID: "stat-past-90"},
+		{Label: "Past the 90% line", Value: strconv.Itoa(past), TestID: "stat-past-90"},
 	}
 	for _, l := range ad.aging.Lines {
-		m.Stats = append(m.Stats, views.Stat{Label: fmt.Sprintf("%d%% of items finished within", l.Percent), Value: days(l.Value), TestID: fmt.Sprintf("stat-line-%d", l.Percent)})
+		m.Stats = append(m.Stats, views.Stat{Label: fmt.Sprintf("%d%% finished within", l.Percent), Value: days(l.Value), TestID: fmt.Sprintf("stat-line-%d", l.Percent)})
 	}
 	if ad.aging.Lines == nil {
 		m.Notices = append(m.Notices, "No lead-time lines: fewer than 4 complete weeks of history, or nothing delivered in the window.")
