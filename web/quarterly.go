@@ -174,4 +174,3 @@ func fiscalQuarter(start flow.Date, fiscal int) int {
 
 // dayText is a date for people: 13 May 2025.
 func dayText(d flow.Date) string { return d.Start(time.UTC).Format("2 Jan 2006") }
-

@@ -217,7 +217,6 @@ func cloneValues(q url.Values) url.Values {
 	return out
 }
 
-
 func quarterRow(id string, qq flow.Quarter, cells ...string) views.Row {
 	label := quarterLabel(qq.Start)
 	if qq.Partial {
