@@ -349,6 +349,7 @@ func (s *Server) boardHeader(b store.Board, d *boardData, active, canon string) 
 			{ID: "blocked", Label: "Impediments", URL: blockedSpec.tabURL(b, canon)},
 			{ID: "forecast", Label: "Forecast", URL: forecastSpec.tabURL(b, canon)},
 			{ID: "quality", Label: "Data quality", URL: qualitySpec.tabURL(b, canon)},
+			{ID: "compare", Label: "Compare", URL: compareSpec.tabURL(b, canon)},
 		}}
 	row := s.boardRow(d.Status)
 	h.DataAsOf, h.Syncing, h.Error, h.Advice = row.DataAsOf, row.Syncing, row.Error, row.Advice

@@ -69,6 +69,8 @@ func (s *Server) Routes() http.Handler {
 		r.Get("/forecast/chart/{chart}", s.handle("forecast_svg", s.forecastSVG))
 		r.Get("/quality", s.handle("quality", s.qualityPage))
 		r.Get("/quality.csv", s.handle("quality_csv", s.qualityCSV))
+		r.Get("/compare", s.handle("compare", s.compare))
+		r.Get("/compare.csv", s.handle("compare_csv", s.compareCSV))
 	})
 
 	r.NotFound(s.handle("not_found", func(w http.ResponseWriter, r *http.Request) error {
