@@ -303,7 +303,7 @@ func compareJSON(c flow.Comparison, cp compareParams) map[string]any {
 	}
 	return map[string]any{"before": map[string]any{"from": c.A.From.String(), "to": c.A.To.String(), "weekly_throughput": c.A.Weeks},
 		"after": map[string]any{"from": c.B.From.String(), "to": c.B.To.String(), "weekly_throughput": c.B.Weeks},
-		"seed": cp.Seed, "trials": cp.Trials, "likely_at": flow.Likely, "metrics": metrics}
+		"seed":  cp.Seed, "trials": cp.Trials, "likely_at": flow.Likely, "metrics": metrics}
 }
 
 // compareCSV streams the comparison table.
