@@ -19,7 +19,7 @@ func newBoard(t *testing.T, s *store.Store, teamID int64, slug string, jira int6
 	t.Helper()
 	b, err := s.CreateBoard(context.Background(), store.Board{TeamID: teamID, Name: slug, Slug: slug, JiraBoardID: jira,
 		TimeZone: "UTC", DayMode: "working", LeadStart: 1, LeadEnd: 2, RollingWeeks: 12, FiscalYearStartMonth: 1,
-		States: []store.BoardState{{Seq: 0, Name: "To Do", StatusIDs: []string{"1"}}, {Seq: 1, Name: "Doing", StatusIDs: []string{"3"}}, {Seq: 2, Name: "Done", StatusIDs: []string{"5"}}},
+		States:    []store.BoardState{{Seq: 0, Name: "To Do", StatusIDs: []string{"1"}}, {Seq: 1, Name: "Doing", StatusIDs: []string{"3"}}, {Seq: 2, Name: "Done", StatusIDs: []string{"5"}}},
 		WorkTypes: []store.WorkType{{Name: "Story", IssueTypeIDs: []string{"10"}}}})
 	if err != nil {
 		t.Fatal(err)
