@@ -12,8 +12,8 @@ CREATE TABLE audit_log (
     board_name text NOT NULL DEFAULT '',
     action     text NOT NULL CHECK (action ~ '^[a-z]+\.[a-z_]+$'),
     summary    text NOT NULL DEFAULT '',
-    before     jsonb,
-    after      jsonb
+    before     json,                        -- json, not jsonb: keeps the document's order for people
+    after      json
 );
 CREATE INDEX audit_log_team ON audit_log (team_id, id DESC);
 

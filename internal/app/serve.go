@@ -48,6 +48,17 @@ func ServeListener(ctx context.Context, ln net.Listener, db *Database, cfg *conf
 	s.RequestTimeout = cfg.RequestTimeout
 	s.Secrets = cfg.Secrets()
 	s.JiraURL = cfg.JiraURL
+	access, how, warn, err := web.AccessFromConfig(cfg, ln.Addr())
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	s.Access = access
+	if warn {
+		log.Warn("access: "+how, "auth", cfg.Auth)
+	} else {
+		log.Info("access: "+how, "auth", cfg.Auth)
+	}
 	sources, err := NewSyncer(cfg, db.Store, log)
 	if err != nil {
 		return err

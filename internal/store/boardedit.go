@@ -180,3 +180,32 @@ func (s *Store) BoardVersion(ctx context.Context, id int64) (time.Time, error) {
 	}
 	return v, nil
 }
+
+// Impact is what deleting some boards would remove besides their settings.
+type Impact struct {
+	Issues int64    // JIRA issues no other board holds
+	Repos  []string // owner/name of repositories no other board links
+}
+
+// DeletionImpact says what deleting the boards would remove.
+func (s *Store) DeletionImpact(ctx context.Context, boardIDs []int64) (Impact, error) {
+	var im Impact
+	if len(boardIDs) == 0 {
+		return im, nil
+	}
+	err := s.Pool.QueryRow(ctx, `SELECT count(DISTINCT bi.issue_id) FROM board_issues bi
+		WHERE bi.board_id = ANY($1)
+		  AND NOT EXISTS (SELECT 1 FROM board_issues o WHERE o.issue_id = bi.issue_id AND NOT (o.board_id = ANY($1)))`, boardIDs).Scan(&im.Issues)
+	if err != nil {
+		return im, err
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT DISTINCT r.owner || '/' || r.name FROM repos r JOIN board_repos br ON br.repo_id = r.id
+		WHERE br.board_id = ANY($1)
+		  AND NOT EXISTS (SELECT 1 FROM board_repos o WHERE o.repo_id = r.id AND NOT (o.board_id = ANY($1)))
+		ORDER BY 1`, boardIDs)
+	if err != nil {
+		return im, err
+	}
+	im.Repos, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	return im, err
+}

@@ -163,7 +163,7 @@ func TestUpdateBoardRefusesStaleVersion(t *testing.T) {
 		t.Fatalf("saved %+v", got)
 	}
 	log, _ := s.AuditLog(ctx, team.ID, 0, 10)
-	if len(log) != 1 || string(log[0].After) != `{"a": 2}` || log[0].BoardName != "First" {
+	if len(log) != 1 || string(log[0].After) != `{"a":2}` || log[0].BoardName != "First" {
 		t.Fatalf("audit %+v", log)
 	}
 	ghost := got
