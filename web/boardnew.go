@@ -278,4 +278,3 @@ func (s *Server) boardCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.redirect(w, r, teamURL(t), notice)
 }
-

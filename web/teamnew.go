@@ -37,5 +37,6 @@ func (s *Server) teamCreate(w http.ResponseWriter, r *http.Request) error {
 	return render(w, r, http.StatusUnprocessableEntity, views.TeamFormPage(m))
 }
 
-func teamDoc(name, slug string) map[string]string { return map[string]string{"name": name, "address": slug} }
-
+func teamDoc(name, slug string) map[string]string {
+	return map[string]string{"name": name, "address": slug}
+}
