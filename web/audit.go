@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 
@@ -28,9 +29,11 @@ func jsonOf(v any) json.RawMessage {
 	if raw, ok := v.([]byte); ok {
 		return raw
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // templ escapes on the page; the log keeps "&" readable
+	if err := enc.Encode(v); err != nil {
 		return nil
 	}
-	return b
+	return bytes.TrimSpace(buf.Bytes())
 }

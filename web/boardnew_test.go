@@ -103,14 +103,15 @@ func TestAddBoardValidation(t *testing.T) {
 		{"history in the future", url.Values{"since": {"2027-01-01"}}, "since", "History cannot start in the future: choose a date on or before 2026-11-02."},
 		{"JQL JIRA rejects", url.Values{"extra_jql": {"component = = Payments"}}, "extra_jql", "JIRA rejected this query: "},
 	}
+	shared := newEnv(t, envOpts{sim: true})
+	team := shared.team("Payments", "payments")
+	if _, err := shared.st.CreateBoard(context.Background(), testBoard(team.ID, "Existing", 9)); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, envOpts{sim: true})
-			team := e.team("Payments", "payments")
-			if _, err := e.st.CreateBoard(context.Background(), testBoard(team.ID, "Existing", 9)); err != nil {
-				t.Fatal(err)
-			}
+			e := shared.with(t)
 			form := url.Values{"board": {"3"}, "name": {"Payments board"}, "since": {"2024-01-01"}}
 			for k, v := range tt.form {
 				form[k] = v

@@ -127,7 +127,8 @@ func (e *env) postOK(target string, form url.Values) (string, string) {
 	for _, c := range res.Cookies() {
 		hdr.Add("Cookie", c.Name+"="+c.Value)
 	}
-	next := e.do(http.MethodGet, loc, nil, hdr)
+	path, _, _ := strings.Cut(loc, "#") // browsers keep the fragment to themselves
+	next := e.do(http.MethodGet, path, nil, hdr)
 	b, _ := io.ReadAll(next.Body)
 	if next.StatusCode != http.StatusOK {
 		e.t.Fatalf("GET %s after POST: status %d", loc, next.StatusCode)
@@ -180,4 +181,45 @@ func (e *env) hasJob(kind string, boardID, repoID int64) bool {
 		}
 	}
 	return false
+}
+
+// with is the env for a subtest sharing its parent's database (forms
+// that are refused change nothing, so they can share one).
+func (e *env) with(t *testing.T) *env {
+	c := *e
+	c.t = t
+	return &c
+}
+
+func readAll(res *http.Response) string {
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
+}
+
+func newRequest(method, target string, hdr http.Header) *http.Request {
+	req := httptest.NewRequest(method, target, nil)
+	for k, vs := range hdr {
+		req.Header[k] = vs
+	}
+	return req
+}
+
+func serve(h http.Handler, req *http.Request) (*http.Response, string) {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	res := rec.Result()
+	return res, readAll(res)
+}
+
+// withHeader is the env whose GETs carry hdr (a signed-in user).
+func (e *env) withHeader(hdr http.Header) *headerEnv { return &headerEnv{e, hdr} }
+
+type headerEnv struct {
+	e   *env
+	hdr http.Header
+}
+
+func (h *headerEnv) get(target string) (*http.Response, string) {
+	res := h.e.do(http.MethodGet, target, nil, h.hdr)
+	return res, readAll(res)
 }

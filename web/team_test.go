@@ -27,11 +27,12 @@ func TestCreateTeamValidation(t *testing.T) {
 		{"reserved address", "New", "", "slug", `"new" is reserved: choose another address.`},
 		{"taken address", "Payments too", "payments", "slug", `The team "Payments" already lives at /teams/payments: choose another address.`},
 	}
+	shared := newEnv(t, envOpts{})
+	shared.team("Payments", "payments")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, envOpts{})
-			e.team("Payments", "payments")
+			e := shared.with(t)
 			res, body := e.post("/teams", url.Values{"name": {tt.team}, "slug": {tt.slug}})
 			if res.StatusCode != http.StatusUnprocessableEntity {
 				t.Fatalf("status %d", res.StatusCode)
