@@ -204,7 +204,7 @@ func TestSettingsSave(t *testing.T) {
 	v.Set("state.new.order", "3") // ...between Doing and Review
 	v.Set("state.2.order", "4")
 	v.Set("state.3.order", "5")
-	v.Del("state.new.active")     // a waiting state
+	v.Del("state.new.active") // a waiting state
 	v.Set("state.0.name", "Backlog")
 	v.Set("lead_start", "0")
 	v.Set("lead_end", "2") // Review ends lead time
