@@ -66,7 +66,7 @@ func (s *Server) boardNewPage(w http.ResponseWriter, r *http.Request, t store.Te
 		TeamName: t.Name, TeamURL: teamURL(t)}
 }
 
-const notConfigured = "JIRA is not configured on this server, so its boards cannot be listed. Whoever runs Vger sets JIRA_URL and its credentials (see `vger help config`)."
+const notConfigured = "JIRA is not configured on this server, so its boards cannot be listed. Whoever runs Vger sets JIRA_URL and its credentials (see “vger help config”)."
 
 // boardNew lists JIRA boards to pick from (?q= narrows by name), then,
 // with ?board=ID, shows what Vger will make of the board and the form.
@@ -272,7 +272,7 @@ func (s *Server) boardCreate(w http.ResponseWriter, r *http.Request) error {
 		if !errors.Is(err, errNoQueue) {
 			return err
 		}
-		notice += "No worker queue is configured: run `vger sync --board " + strconv.FormatInt(b.ID, 10) + "`."
+		notice += "No worker queue is configured: run “vger sync --board " + strconv.FormatInt(b.ID, 10) + "”."
 	} else {
 		notice += "Its first sync has started: progress shows below."
 	}

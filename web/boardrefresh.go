@@ -9,7 +9,7 @@ import (
 )
 
 // errNoQueue: this server cannot hand work to the workers.
-var errNoQueue = Unavailable("No job queue", "This server cannot queue work for the workers, so nothing can be refreshed from here. Run `vger sync --board ID` on the command line instead.")
+var errNoQueue = Unavailable("No job queue", "This server cannot queue work for the workers, so nothing can be refreshed from here. Run “vger sync --board ID” on the command line instead.")
 
 // enqueue hands a job to the workers.
 func (s *Server) enqueue(r *http.Request, args river.JobArgs) error {

@@ -29,7 +29,7 @@ func (s *Server) linkRepo(w http.ResponseWriter, r *http.Request) error {
 		return s.renderSettings(w, r, t, b, formFromBoard(b), errorsNone(), settingsExtra{repoValue: value, repoError: msg}, http.StatusUnprocessableEntity)
 	}
 	if s.codeHostOff() {
-		return fail(gitHubOff + " Whoever runs Vger can set it (see `vger help config`).")
+		return fail(gitHubOff + " Whoever runs Vger can set it (see “vger help config”).")
 	}
 	if value == "" {
 		return fail("Type the repository as owner/name, e.g. acme/payments-api.")

@@ -80,7 +80,7 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, t store.
 		m.JiraLink = strings.TrimRight(s.JiraURL, "/") + "/secure/RapidBoard.jspa?rapidView=" + strconv.FormatInt(b.JiraBoardID, 10)
 	}
 	if s.Sources == nil || s.Sources.CodeHost == nil {
-		m.RepoOff = "GitHub is not configured on this server (GITHUB_TOKEN is not set), so repositories cannot be linked yet. Whoever runs Vger can set it (see `vger help config`)."
+		m.RepoOff = "GitHub is not configured on this server (GITHUB_TOKEN is not set), so repositories cannot be linked yet. Whoever runs Vger can set it (see “vger help config”)."
 	}
 	for _, src := range []struct{ name, jql string }{{"The board's filter", b.FilterJQL}, {"The extra JQL", f.Values.ExtraJQL}} {
 		for _, h := range jira.HidesFinishedWork(src.jql) {

@@ -56,14 +56,11 @@ func (s *Server) queued(j store.Job, ok bool, what string) string {
 		return ""
 	}
 	msg := what + " queued"
-	if j.State == "retryable" {
+	if j.State == "retryable" || (j.Attempt > 0 && j.LastError != "") {
 		msg = what + " will be retried"
-		if j.LastError != "" {
-			msg += " (last attempt: " + firstLine(j.LastError) + ")"
-		}
 	}
 	if wait := s.now().Sub(j.CreatedAt); j.State == "available" && wait > 2*time.Minute {
-		msg += fmt.Sprintf(" for %d min: is a `vger worker` running?", int(wait.Minutes()))
+		msg += fmt.Sprintf(" for %d min: is a worker (vger worker) running?", int(wait.Minutes()))
 	}
 	return msg
 }

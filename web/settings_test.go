@@ -88,10 +88,10 @@ func TestSettingsPageShowsTheBoard(t *testing.T) {
 	var rows []string
 	d.Find(`[data-testid="status-row"]`).Each(func(_ int, s *goquery.Selection) {
 		sel := s.Find("select option[selected]")
-		rows = append(rows, text(s.Find("th"))+" | "+text(s.Find("td.num"))+" | "+text(sel))
+		rows = append(rows, text(s.Find("th label"))+" "+text(s.Find(`[data-testid="unmapped"]`))+" | "+text(s.Find("td.num"))+" | "+text(sel))
 	})
-	want := []string{"Blocked unmapped | 2 now · 2 ever | not mapped", "Done | 1 now · 1 ever | Done", "In Progress | 1 now · 1 ever | Doing",
-		"In Review | 1 now · 1 ever | Review", "Open | 0 now · 5 ever | To Do"}
+	want := []string{"Blocked unmapped | 2 now · 2 ever | not mapped", "Done  | 1 now · 1 ever | Done", "In Progress  | 1 now · 1 ever | Doing",
+		"In Review  | 1 now · 1 ever | Review", "Open  | 0 now · 5 ever | To Do"}
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("mapping rows:\n%s", strings.Join(rows, "\n"))
 	}
@@ -295,4 +295,17 @@ func TestSettingsConcurrentSave(t *testing.T) {
 	if b := e.board(); b.RollingWeeks != 12 || b.Name != "Theirs" {
 		t.Fatalf("board %+v", b)
 	}
+}
+
+func (e *env) board2(slug string) store.Board {
+	e.t.Helper()
+	team, err := e.st.TeamBySlug(context.Background(), "payments")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	b, err := e.st.BoardBySlug(context.Background(), team.ID, slug)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return b
 }

@@ -44,7 +44,8 @@ func (s *Server) teamDeleteView(w http.ResponseWriter, r *http.Request, t store.
 	if len(boards) == 0 {
 		cons = append(cons, "the team (it has no boards)")
 	} else {
-		cons = append(cons, fmt.Sprintf("%s with their settings, facts and sync history: %s", plural(len(boards), "board", "boards"), strings.Join(names, ", ")))
+		cons = append(cons, fmt.Sprintf("%s with %s settings, facts and sync history: %s", plural(len(boards), "board", "boards"),
+			pluralWord(len(boards), "its", "their"), strings.Join(names, ", ")))
 	}
 	cons = append(cons, impactLines(im)...)
 	return views.ConfirmDelete{Page: s.page(w, r, "Delete "+t.Name, teamCrumbs(t, views.Crumb{Label: "Delete"})...),

@@ -723,7 +723,7 @@ func chosenBoard(m BoardNew) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 57, "</strong>. Every issue type but epics and sub-tasks becomes a work type; invalid resolutions and the time zone take METRICS.md's defaults. All of it can be changed in the board's settings.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 57, "</strong>. Every issue type but epics and sub-tasks becomes a work type; invalid resolutions take Vger's defaults, and days are counted in the JIRA account's time zone. All of it can be changed in the board's settings.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
