@@ -183,7 +183,7 @@ func TestBrowserSelfService(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p.do(chromedp.Click(q(testid("wt-remove-"+key))))
+		p.do(chromedp.Click(q(testid("wt-remove-" + key))))
 	}
 	p.do(chromedp.Click(q(testid("save"))), chromedp.WaitVisible(q(testid("flash"))))
 	if got := p.text(testid("flash")); !strings.HasPrefix(got, "Settings saved. The board's facts are being rebuilt") {
