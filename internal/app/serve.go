@@ -20,6 +20,13 @@ import (
 // Serve runs the web server until ctx is cancelled, then drains requests in
 // flight and releases the database.
 func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, version string) (err error) {
+	// Refuse an open door before starting anything (ServeListener checks
+	// the address actually bound again).
+	if addr, err := net.ResolveTCPAddr("tcp", cfg.Addr); err == nil {
+		if _, _, _, err := web.AccessFromConfig(cfg, addr); err != nil {
+			return err
+		}
+	}
 	db, err := OpenDatabase(ctx, cfg, log, "vger-serve")
 	if err != nil {
 		return err
