@@ -31,21 +31,20 @@ func (s *Server) tracker() vsync.Tracker {
 
 // lookup bounds one look-up in a source.
 func (s *Server) lookup(ctx context.Context) (context.Context, context.CancelFunc) {
-	d := s.LookupTimeout
-	if d <= 0 {
-		d = 5 * time.Second
+	return context.WithTimeout(ctx, s.lookupTimeout())
+}
+
+func (s *Server) lookupTimeout() time.Duration {
+	if s.LookupTimeout <= 0 {
+		return 5 * time.Second
 	}
-	return context.WithTimeout(ctx, d)
+	return s.LookupTimeout
 }
 
 // problemOf describes a failed look-up for people, secrets masked.
 func (s *Server) problemOf(ctx context.Context, err error, source string) views.Problem {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		d := s.LookupTimeout
-		if d <= 0 {
-			d = 5 * time.Second
-		}
-		return views.Problem{Message: fmt.Sprintf("%s did not answer within %s.", source, d),
+		return views.Problem{Message: fmt.Sprintf("%s did not answer within %s.", source, s.lookupTimeout()),
 			Advice: "Try again in a moment; if it keeps happening, type part of the board's name to ask for less."}
 	}
 	msg := config.Mask(err.Error(), s.Secrets...)
@@ -254,7 +253,8 @@ func (s *Server) boardCreate(w http.ResponseWriter, r *http.Request) error {
 	if !ok || m.Errors.Any() {
 		return render(w, r, http.StatusUnprocessableEntity, views.BoardNewPage(m))
 	}
-	ctx, cancel := s.lookup(r.Context())
+	// Adding reads the board, statuses and issue types: a few look-ups.
+	ctx, cancel := context.WithTimeout(r.Context(), 3*s.lookupTimeout())
 	defer cancel()
 	a := s.audit(r, "board.create", fmt.Sprintf("added JIRA board %d", id), nil, nil)
 	b, err := s.Sources.AddBoard(ctx, vsync.NewBoard{JiraBoardID: id, TeamID: t.ID, Name: m.Name, ExtraJQL: m.ExtraJQL, SyncSince: since, Audit: &a})

@@ -202,3 +202,23 @@ func testBoard(teamID int64, name string, jira int64) store.Board {
 			{Seq: 2, Name: "Done", Active: true, StatusIDs: []string{"5"}}},
 		WorkTypes: []store.WorkType{{Name: "Story", IssueTypeIDs: []string{"10001"}}}}
 }
+
+// What JIRA says goes on the page with the configured secrets masked.
+func TestAddBoardMasksSecretsInJIRAErrors(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOpts{})
+	e.team("Payments", "payments")
+	e.s.Secrets = []string{"canary-token-123"}
+	e.s.Sources = &vsync.Syncer{Store: e.st, Tracker: failingTracker{}}
+	_, body := e.get("/teams/payments/boards/new")
+	got := text(doc(t, body).Find(`[data-testid="lookup-error"]`))
+	if strings.Contains(body, "canary-token-123") || !strings.Contains(got, "JIRA refused the credentials") || !strings.Contains(got, "Check JIRA_EMAIL and JIRA_API_TOKEN") {
+		t.Fatalf("page says %q", got)
+	}
+}
+
+type failingTracker struct{ vsync.Tracker }
+
+func (failingTracker) Boards(context.Context, string) ([]vsync.TrackerBoard, error) {
+	return nil, errors.New("JIRA refused the credentials (check JIRA_EMAIL + JIRA_API_TOKEN, or JIRA_PAT) for demo:canary-token-123 (HTTP 401)")
+}

@@ -133,8 +133,8 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, t store.
 		return 1
 	})
 	for _, it := range types {
-		if it.Subtask && !f.Values.IncludeSubtasks && it.Issues == 0 && !usedType(f, it.ID) {
-			continue
+		if it.Issues == 0 && !usedType(f, it.ID) {
+			continue // a site can have hundreds of types; offer the board's own
 		}
 		name := it.Name
 		if name == "" {
@@ -237,7 +237,7 @@ func (s *Server) boardSave(w http.ResponseWriter, r *http.Request) error {
 		return &Error{Status: http.StatusRequestEntityTooLarge, Heading: "Form too large", Message: "The form sent more than this page accepts."}
 	}
 	f := formFromRequest(r, b)
-	nb, k, errs := f.toBoard(b, s.now())
+	nb, k, errs := f.toBoard(b)
 	cat, err := vsync.Catalog(r.Context(), s.Store)
 	if err != nil {
 		return err

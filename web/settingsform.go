@@ -142,7 +142,7 @@ func (k keys) field(p settings.Problem) string {
 // toBoard applies the form to base: the board to validate and save, with
 // the problems only the form can have (a number that is not one, a
 // removed column still in use).
-func (f settingsForm) toBoard(base store.Board, now time.Time) (store.Board, keys, views.Errors) {
+func (f settingsForm) toBoard(base store.Board) (store.Board, keys, views.Errors) {
 	var errs views.Errors
 	var k keys
 	b := base
@@ -294,7 +294,6 @@ func (f settingsForm) toBoard(base store.Board, now time.Time) (store.Board, key
 		wts[i], tks[i] = b.WorkTypes[j], k.types[j]
 	}
 	b.WorkTypes, k.types = wts, tks
-	_ = now
 	return b, k, errs
 }
 
