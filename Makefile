@@ -6,7 +6,7 @@ BIN := bin/vger
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: demo test build check generate fmt vet unit bench bench-flow bench-sim clean
+.PHONY: demo test build check generate fmt vet unit bench bench-go bench-sync clean
 
 ## demo: build and run the whole product on simulated JIRA + GitHub at http://127.0.0.1:8080
 demo: build
@@ -42,8 +42,14 @@ fmt:
 	gofmt -w $$(find . -name '*.go' -not -path './.git/*')
 
 ## bench: every benchmark (never run in CI); figures go in the issue notes
-bench:
+bench: bench-go bench-sync
+
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 60m $(PKGS)
+
+## bench-sync: full + incremental sync of a large simulated JIRA through the real binaries
+bench-sync:
+	./.ci/bench-sync.sh
 
 clean:
 	rm -rf bin

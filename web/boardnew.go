@@ -203,7 +203,7 @@ func (s *Server) chooseBoard(ctx context.Context, t store.Team, id int64, since 
 		c.Estimate = "JIRA finds no issues updated since " + since.Format(dateLayout) + " for this query: the board would stay empty. Check the filter, the extra JQL and the history date."
 	default:
 		c.Estimate = fmt.Sprintf("First sync: JIRA counts about %s updated since %s. Vger reads each with its full history; the team page shows the progress, and the charts fill in as it goes.",
-			plural(n, "issue", "issues"), since.Format(dateLayout))
+			count(n, "issue", "issues"), since.Format(dateLayout))
 	}
 	return true
 }

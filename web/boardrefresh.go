@@ -35,5 +35,9 @@ func (s *Server) boardRefresh(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Store.AddAudit(r.Context(), a); err != nil {
 		return err
 	}
-	return s.redirect(w, r, teamURL(t), "Sync of "+b.Name+" queued: its progress shows below.")
+	back := r.PostFormValue("back")
+	if !localPath(back) {
+		back = boardPath(b)
+	}
+	return s.redirect(w, r, back, "Sync of "+b.Name+" queued.")
 }

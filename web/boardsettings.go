@@ -158,7 +158,7 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, t store.
 			case row.Queued != "":
 				lr.Status = row.Queued
 			case row.DataAsOf != "":
-				lr.Status = fmt.Sprintf("%s pull requests, %s tags; data as of %s", thousands(row.PRs), thousands(row.Tags), row.DataAsOf)
+				lr.Status = fmt.Sprintf("%s pull requests, %s tags; data as of %s", thousands(int(row.PRs)), thousands(int(row.Tags)), row.DataAsOf)
 			default:
 				lr.Status = "not synced yet"
 			}

@@ -74,8 +74,8 @@ func firstLine(s string) string {
 }
 
 func (s *Server) boardRow(b store.BoardStatus, jobs jobIndex) views.BoardRow {
-	row := views.BoardRow{ID: b.BoardID, Name: b.BoardName, Issues: b.Issues,
-		URL: "/teams/" + b.TeamSlug + "/boards/" + b.BoardSlug + "/settings"}
+	url := "/teams/" + b.TeamSlug + "/boards/" + b.BoardSlug
+	row := views.BoardRow{ID: b.BoardID, Name: b.BoardName, Issues: b.Issues, URL: url, SettingsURL: url + "/settings"}
 	if b.LastOKAt != nil {
 		row.DataAsOf = ago(s.now(), *b.LastOKAt)
 	}
@@ -83,10 +83,10 @@ func (s *Server) boardRow(b store.BoardStatus, jobs jobIndex) views.BoardRow {
 		row.Syncing = "syncing: " + b.Running.Phase
 		row.Done = b.Running.Done
 		if b.Running.Total != nil && *b.Running.Total > 0 {
-			row.Syncing += fmt.Sprintf(" %s of %s", thousands(b.Running.Done), thousands(*b.Running.Total))
+			row.Syncing += fmt.Sprintf(" %s of %s", thousands(int(b.Running.Done)), thousands(int(*b.Running.Total)))
 			row.Total = *b.Running.Total
 		} else if b.Running.Done > 0 {
-			row.Syncing += " " + thousands(b.Running.Done)
+			row.Syncing += " " + thousands(int(b.Running.Done))
 		}
 	}
 	if j, ok := jobs[jobKey{"sync_board", b.BoardID}]; row.Syncing == "" {
@@ -113,7 +113,7 @@ func (s *Server) repoRow(r store.RepoStatus, boards string, jobs jobIndex) views
 	if r.Running != nil {
 		row.Syncing = "syncing: " + r.Running.Phase
 		if r.Running.Done > 0 {
-			row.Syncing += " " + thousands(r.Running.Done)
+			row.Syncing += " " + thousands(int(r.Running.Done))
 		}
 	} else if j, ok := jobs[jobKey{"sync_repo", r.RepoID}]; ok {
 		row.Queued = s.queued(j, ok, "check and sync")

@@ -47,12 +47,13 @@ func TestTeamOverviewRefreshAndProgress(t *testing.T) {
 	e.st.RecordSyncResult(ctx, sc, now, "JIRA denied access (the account lacks permission) (HTTP 403)", nil)
 
 	action, _ := row.Find("form").Attr("action")
-	loc, body := e.postOK(action, url.Values{})
+	back, _ := row.Find(`form input[name="back"]`).Attr("value")
+	loc, body := e.postOK(action, url.Values{"back": {back}})
 	if loc != "/teams/payments" || !e.hasJob("sync_board", b.ID, 0) {
 		t.Fatalf("refresh: %s %+v", loc, e.queued())
 	}
 	d = doc(t, body)
-	if got := text(d.Find(`[data-testid="flash"]`)); got != "Sync of Payments queued: its progress shows below." {
+	if got := text(d.Find(`[data-testid="flash"]`)); got != "Sync of Payments queued." {
 		t.Fatalf("flash %q", got)
 	}
 	if got := text(d.Find(`[data-testid="board-queued"]`)); got != "sync queued" {
@@ -62,7 +63,7 @@ func TestTeamOverviewRefreshAndProgress(t *testing.T) {
 		t.Fatalf("error %q", got)
 	}
 	// Refreshing twice queues one sync (River keeps one per board).
-	e.postOK(action, url.Values{})
+	e.postOK(action, url.Values{"back": {"https://evil.example/"}}) // a foreign return address goes to the board
 	n := 0
 	for _, j := range e.queued() {
 		if j.Kind == "sync_board" {

@@ -91,3 +91,13 @@ func boardURL(t store.Team, b store.Board) string { return teamURL(t) + "/boards
 func teamCrumbs(t store.Team, more ...views.Crumb) []views.Crumb {
 	return append([]views.Crumb{{Label: "Teams", Href: "/"}, {Label: t.Name, Href: teamURL(t)}}, more...)
 }
+
+// forUser fits a board view's page to the signed-in user: their name in
+// the header, and no "refresh now" for a viewer (it would be refused).
+func (s *Server) forUser(r *http.Request, p *views.Page, h *views.BoardHeader) {
+	u := UserFrom(r.Context())
+	p.User = viewer(u)
+	if !u.CanEdit() {
+		h.RefreshURL = ""
+	}
+}

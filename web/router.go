@@ -43,27 +43,48 @@ func (s *Server) Routes() http.Handler {
 
 		r.Get("/", s.handle("home", s.home))
 		r.Get("/audit", s.handle("audit", s.allAudit))
-
 		r.Get("/teams/new", s.handle("team_new", s.teamNew))
 		r.Post("/teams", s.handle("team_create", s.teamCreate))
-		r.Get("/teams/{team}", s.handle("team", s.teamPage))
-		r.Get("/teams/{team}/settings", s.handle("team_settings", s.teamSettings))
-		r.Post("/teams/{team}/settings", s.handle("team_rename", s.teamRename))
-		r.Get("/teams/{team}/delete", s.handle("team_delete_confirm", s.teamDeleteConfirm))
-		r.Post("/teams/{team}/delete", s.handle("team_delete", s.teamDelete))
-		r.Get("/teams/{team}/audit", s.handle("team_audit", s.teamAudit))
 
-		r.Get("/teams/{team}/boards/new", s.handle("board_new", s.boardNew))
-		r.Post("/teams/{team}/boards", s.handle("board_create", s.boardCreate))
-		r.Get("/teams/{team}/boards/{board}/settings", s.handle("board_settings", s.boardSettings))
-		r.Post("/teams/{team}/boards/{board}/settings", s.handle("board_save", s.boardSave))
-		r.Get("/teams/{team}/boards/{board}/settings.json", s.handle("board_export", s.boardExport))
-		r.Post("/teams/{team}/boards/{board}/settings/import", s.handle("board_import", s.boardImport))
-		r.Post("/teams/{team}/boards/{board}/refresh", s.handle("board_refresh", s.boardRefresh))
-		r.Post("/teams/{team}/boards/{board}/repos", s.handle("repo_link", s.linkRepo))
-		r.Post("/teams/{team}/boards/{board}/repos/{repo}/unlink", s.handle("repo_unlink", s.unlinkRepo))
-		r.Get("/teams/{team}/boards/{board}/delete", s.handle("board_delete_confirm", s.boardDeleteConfirm))
-		r.Post("/teams/{team}/boards/{board}/delete", s.handle("board_delete", s.boardDelete))
+		r.Route("/teams/{team}", func(r chi.Router) {
+			r.Get("/", s.handle("team", s.teamPage))
+			r.Get("/settings", s.handle("team_settings", s.teamSettings))
+			r.Post("/settings", s.handle("team_rename", s.teamRename))
+			r.Get("/delete", s.handle("team_delete_confirm", s.teamDeleteConfirm))
+			r.Post("/delete", s.handle("team_delete", s.teamDelete))
+			r.Get("/audit", s.handle("team_audit", s.teamAudit))
+			r.Get("/boards/new", s.handle("board_new", s.boardNew))
+			r.Post("/boards", s.handle("board_create", s.boardCreate))
+
+			r.Route("/boards/{board}", func(r chi.Router) {
+				// The board's views. Every view is a GET URL whose query
+				// string holds its whole state (README "URL scheme").
+				r.Get("/", s.handle("quadrant", s.quadrant))
+				r.Get("/throughput.csv", s.handle("quadrant_csv", s.throughputCSV))
+				r.Get("/leadtime.csv", s.handle("leadtime_csv", s.leadTimeCSV))
+				r.Get("/chart/{chart}", s.handle("quadrant_svg", s.chartSVG))
+				r.Get("/prs", s.handle("prs", s.pullRequests))
+				r.Get("/prs/prs.csv", s.handle("prs_csv", s.prCSV))
+				r.Get("/prs/throughput.csv", s.handle("prs_throughput_csv", s.prThroughputCSV))
+				r.Get("/prs/chart/{chart}", s.handle("prs_svg", s.prChartSVG))
+				r.Get("/quarterly", s.handle("quarterly", s.quarterlyPage))
+				r.Get("/quarterly.csv", s.handle("quarterly_csv", s.quarterlyCSV))
+				r.Get("/quarterly-leadtime.csv", s.handle("quarterly_leadtime_csv", s.quarterlyLeadCSV))
+				r.Get("/chart/quarterly-throughput.svg", s.handle("quarterly_svg", s.quarterlySVG("throughput")))
+				r.Get("/chart/quarterly-leadtime.svg", s.handle("quarterly_svg", s.quarterlySVG("leadtime")))
+
+				// "Refresh now", and the board's settings.
+				r.Post("/refresh", s.handle("refresh", s.boardRefresh))
+				r.Get("/settings", s.handle("board_settings", s.boardSettings))
+				r.Post("/settings", s.handle("board_save", s.boardSave))
+				r.Get("/settings.json", s.handle("board_export", s.boardExport))
+				r.Post("/settings/import", s.handle("board_import", s.boardImport))
+				r.Post("/repos", s.handle("repo_link", s.linkRepo))
+				r.Post("/repos/{repo}/unlink", s.handle("repo_unlink", s.unlinkRepo))
+				r.Get("/delete", s.handle("board_delete_confirm", s.boardDeleteConfirm))
+				r.Post("/delete", s.handle("board_delete", s.boardDelete))
+			})
+		})
 	})
 
 	r.NotFound(s.handle("not_found", func(w http.ResponseWriter, r *http.Request) error {

@@ -136,7 +136,7 @@ func TestBrowserSelfService(t *testing.T) {
 	// Add a board: search the list, choose, add.
 	p.do(chromedp.Click(q(testid("add-board"))), chromedp.WaitVisible(q(testid("board-list"))))
 	p.snap("board-list")
-	p.do(chromedp.SendKeys(q(testid("input-q")), "pay\r"), chromedp.WaitVisible(q(`[data-jira-board="3"]`)))
+	p.do(chromedp.SendKeys(q(testid("input-q")), "pay\r"), chromedp.WaitVisible(q(`[data-testid="input-q"][value="pay"]`)))
 	if n, _ := chromedp.Run(p.ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="jira-board"]').length`)); n != 1 {
 		t.Fatalf("search pay: %d boards", n)
 	}
@@ -155,7 +155,7 @@ func TestBrowserSelfService(t *testing.T) {
 	p.snap("team")
 
 	// Settings: the unmapped statuses are listed with their counts.
-	p.do(chromedp.Click(q(testid("board-link"))), chromedp.WaitVisible(q(testid("settings-form"))))
+	p.do(chromedp.Click(q(testid("board-settings"))), chromedp.WaitVisible(q(testid("settings-form"))))
 	p.snap("settings")
 	if got := p.text(`[data-status="10009"]`); !strings.Contains(got, "Blocked") || !strings.Contains(strings.ToLower(got), "unmapped") {
 		t.Fatalf("Blocked row: %q", got)

@@ -39,6 +39,9 @@ type Server struct {
 	Access Access
 	// LookupTimeout bounds each look-up in JIRA or GitHub a page makes.
 	LookupTimeout time.Duration
+	// GitHubURL is the web address of the GitHub host (https://github.com),
+	// for links to pull requests.
+	GitHubURL string
 
 	metrics *httpMetrics
 }

@@ -56,7 +56,7 @@ func (s *Server) teamDeleteView(w http.ResponseWriter, r *http.Request, t store.
 func impactLines(im store.Impact) []string {
 	var out []string
 	if im.Issues > 0 {
-		out = append(out, fmt.Sprintf("%s synced from JIRA that no other board holds", plural(int(im.Issues), "issue", "issues")))
+		out = append(out, fmt.Sprintf("%s synced from JIRA that no other board holds", count(im.Issues, "issue", "issues")))
 	}
 	if len(im.Repos) > 0 {
 		out = append(out, fmt.Sprintf("the pull requests and tags of %s, which no other board links", strings.Join(im.Repos, ", ")))
@@ -64,23 +64,12 @@ func impactLines(im store.Impact) []string {
 	return out
 }
 
-func plural(n int, one, many string) string {
+// count says how many, with thousands separators: 1 issue, 12,345 issues.
+func count[N int | int64](n N, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return fmt.Sprintf("%s %s", thousands(int64(n)), many)
-}
-
-// thousands writes n with thousands separators: 12,345.
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return thousands(int(n)) + " " + many
 }
 
 // confirmed checks the typed name (case and surrounding space aside).

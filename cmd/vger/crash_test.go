@@ -126,3 +126,95 @@ func TestWorkerSurvivesSIGKILL(t *testing.T) {
 	}
 	synctest.CheckAgainstTruth(t, st, s, boards)
 }
+
+// TestWorkersShareWork runs two `vger worker` processes on one database:
+// every board is synced, and no two syncs of one board ever overlap (the
+// per-board lock), while River hands each job to one worker.
+func TestWorkersShareWork(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	st, err := store.Open(ctx, dsn, store.Options{MaxConns: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s, err := sim.New(sim.Options{Seed: 9, Issues: 600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	jc, err := jira.New(jira.Config{BaseURL: srv.URL + "/jira/", Email: "demo@example.com", APIToken: "sim-jira-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup := &vsync.Syncer{Store: st, Tracker: vsync.NewJiraTracker(jc), Now: s.Now}
+	boards := map[int]int64{}
+	for _, tb := range s.Boards() {
+		b, err := setup.AddBoard(ctx, vsync.NewBoard{JiraBoardID: int64(tb.ID), TeamName: tb.Team})
+		if err != nil {
+			t.Fatal(err)
+		}
+		boards[tb.ID] = b.ID
+	}
+	env := []string{"PATH=" + os.Getenv("PATH"), "DATABASE_URL=" + dsn, "JIRA_URL=" + srv.URL + "/jira/",
+		"JIRA_EMAIL=demo@example.com", "JIRA_API_TOKEN=sim-jira-token", "VGER_JIRA_RATE=0",
+		"VGER_SYNC_HISTORY_DAYS=36500", "VGER_SYNC_INTERVAL=1h", "VGER_LOG_FORMAT=json", "VGER_SHUTDOWN_TIMEOUT=5s"}
+	var workers []*exec.Cmd
+	var outs []*bytes.Buffer
+	for i := 0; i < 2; i++ {
+		cmd := exec.Command(binary, "worker")
+		cmd.Env = env
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		workers, outs = append(workers, cmd), append(outs, &out)
+	}
+	// Ask for a refresh of every board a few times while they work, as
+	// people pressing "refresh now" would.
+	client, err := vsync.NewClient(st, nil, vsync.ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 3; round++ {
+		for _, id := range boards {
+			if _, err := client.Insert(ctx, vsync.SyncBoardArgs{BoardID: id}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	deadline := time.Now().Add(120 * time.Second)
+	for {
+		var pending, synced int
+		st.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable', 'scheduled', 'pending')`).Scan(&pending)
+		st.Pool.QueryRow(ctx, `SELECT count(*) FROM sync_state WHERE last_ok_at IS NOT NULL`).Scan(&synced)
+		if pending == 0 && synced == len(boards) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("workers did not settle: %d pending, %d synced\n%s\n%s", pending, synced, outs[0], outs[1])
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for i, w := range workers {
+		w.Process.Signal(syscall.SIGTERM)
+		if err := w.Wait(); err != nil {
+			t.Fatalf("worker %d: %v\n%s", i, err, outs[i])
+		}
+	}
+	var overlaps int
+	if err := st.Pool.QueryRow(ctx, `SELECT count(*) FROM sync_runs a JOIN sync_runs b ON a.board_id = b.board_id AND a.id < b.id
+		AND tstzrange(a.started_at, a.finished_at) && tstzrange(b.started_at, b.finished_at)`).Scan(&overlaps); err != nil {
+		t.Fatal(err)
+	}
+	if overlaps != 0 {
+		t.Fatalf("%d pairs of syncs of one board overlapped", overlaps)
+	}
+	var clients int
+	st.Pool.QueryRow(ctx, `SELECT count(DISTINCT c) FROM river_job, unnest(attempted_by) c WHERE kind = 'sync_board'`).Scan(&clients)
+	t.Logf("sync jobs were run by %d worker processes", clients)
+	synctest.CheckAgainstTruth(t, st, s, boards)
+}

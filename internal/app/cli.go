@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -94,7 +95,7 @@ func Sync(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writ
 		return err
 	}
 	defer db.Close()
-	s, err := NewSyncer(cfg, db.Store, log)
+	s, err := NewForegroundSyncer(cfg, db.Store, log)
 	if err != nil {
 		return err
 	}
@@ -139,6 +140,11 @@ func Sync(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writ
 	bar := newProgress(out)
 	s.OnProgress = bar.update
 	var failed []string
+	began := time.Now()
+	defer func() {
+		fmt.Fprintf(out, "total: %d syncs in %s; HTTP requests (metadata and retries included): JIRA %d, GitHub %d; peak memory %d MB\n", len(targets),
+			time.Since(began).Round(time.Millisecond), s.JiraRequests.Load(), s.GitHubRequests.Load(), peakRSSMB())
+	}()
 	for _, tg := range targets {
 		bar.start(tg.label)
 		res, err := tg.run()
@@ -317,4 +323,13 @@ func oneLine(s string) string {
 		s = s[:117] + "..."
 	}
 	return s
+}
+
+// peakRSSMB is this process's peak resident memory (Linux: KB in Maxrss).
+func peakRSSMB() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return int64(ru.Maxrss) / 1024
 }

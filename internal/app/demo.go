@@ -56,12 +56,14 @@ func Demo(ctx context.Context, cfg *config.Config, log *slog.Logger, version str
 	go simSrv.Serve(simLn)
 	defer simSrv.Close()
 	base := "http://" + simLn.Addr().String()
-	log.Info("simulated JIRA running", "url", base+"/jira/", "issues", st.Issues, "seed", st.Seed)
+	log.Info("simulated JIRA and GitHub running", "jira", base+"/jira/", "github", base+"/github/", "issues", st.Issues, "prs", st.PRs, "seed", st.Seed)
 
 	demoCfg := *cfg
 	demoCfg.JiraURL = base + "/jira/"
 	demoCfg.JiraEmail, demoCfg.JiraAPIToken, demoCfg.JiraPAT = "demo@example.com", "sim-jira-token", ""
 	demoCfg.JiraRate = 0
+	demoCfg.GitHubAPIURL, demoCfg.GitHubGraphQLURL, demoCfg.GitHubToken = base+"/github/", "", "sim-github-token"
+	demoCfg.GitHubRate = 0
 	if demoCfg.SyncInterval > time.Minute {
 		demoCfg.SyncInterval = time.Minute // the simulated world moves every minute
 	}
@@ -129,6 +131,11 @@ func ensureDemoBoards(ctx context.Context, cfg *config.Config, db *Database, log
 			return fmt.Errorf("demo board %s: %w", tb.Name, err)
 		}
 		log.Info("demo board added", "board", b.Name, "team", tb.Team)
+		for _, r := range s.BoardRepos(tb.ID) {
+			if _, err := syncer.AddRepo(ctx, r.Owner, r.Name, b.ID); err != nil {
+				return fmt.Errorf("demo repo %s: %w", r.FullName, err)
+			}
+		}
 	}
 	return nil
 }

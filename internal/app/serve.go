@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/vger-dev/vger/internal/config"
+	"github.com/vger-dev/vger/internal/github"
 	vsync "github.com/vger-dev/vger/internal/sync"
 	"github.com/vger-dev/vger/web"
 )
@@ -66,6 +67,7 @@ func ServeListener(ctx context.Context, ln net.Listener, db *Database, cfg *conf
 	} else {
 		log.Info("access: "+how, "auth", cfg.Auth)
 	}
+	s.GitHubURL = github.WebURL(cfg.GitHubAPIURL)
 	sources, err := NewSyncer(cfg, db.Store, log)
 	if err != nil {
 		return err

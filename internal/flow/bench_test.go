@@ -81,6 +81,18 @@ func BenchmarkQuarterly10Years(b *testing.B) {
 	}
 }
 
+// BenchmarkScatter10Years: every delivered item of 10 years on the scatterplot.
+func BenchmarkScatter10Years(b *testing.B) {
+	board, facts, _ := benchFacts(b, 50_000, 10)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := board.Scatter(facts, nil, Date{}, Date{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkCFD10Years: a daily CFD over 10 years (3,650 days) from 50,000 tracks.
 func BenchmarkCFD10Years(b *testing.B) {
 	board := genBoard(b, Working)

@@ -111,3 +111,14 @@ func (b *Board) weekRange(from, to Date, now time.Time) (w0, w1, cur int64, err 
 	}
 	return w0, w1, cur, nil
 }
+
+// TypeFilter returns the work-type filter every series applies, for callers
+// that list the items behind a number (CSV exports): it reports whether an
+// issue of a given current type counts in a view of the named work types.
+func (b *Board) TypeFilter(names []string) (func(issueType string) bool, error) {
+	f, err := b.filter(names)
+	if err != nil {
+		return nil, err
+	}
+	return f.keep, nil
+}

@@ -120,7 +120,7 @@ func (b *Board) PRWeekly(prs []PullRequest, q PRQuery, now time.Time) (PRSeries,
 			w := weekOf(b.localDay(pr.MergedAt))
 			r.complete(w)
 			if !prNoise(pr) {
-				r.lead(w, b.Days(pr.CreatedAt, pr.MergedAt), nil)
+				r.lead(w, b.Days(pr.CreatedAt, pr.MergedAt), nil, Opt[float64]{})
 			}
 		}
 		if c, ok := pr.closedAt(); ok {

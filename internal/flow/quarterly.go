@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -122,6 +123,7 @@ func (b *Board) firstCreated(facts []IssueFacts) Opt[time.Time] {
 // ScatterPoint is one delivered item on the lead-time scatterplot (noise items are drawn too).
 type ScatterPoint struct {
 	ID, Key  string // link: <JIRA_URL>/browse/<Key>
+	Type     string // current issue type (colour by WorkTypesOf)
 	Done     time.Time
 	LeadTime float64
 	Noise    bool // left out of the percentile lines
@@ -134,7 +136,13 @@ func (b *Board) Scatter(facts []IssueFacts, workTypes []string, from, to Date) (
 	if err != nil {
 		return nil, err
 	}
-	var out []ScatterPoint
+	// Sort (done, fact index) pairs, not the points: a pattern-defeating sort of small keys
+	// is several times faster than a stable sort moving whole points, with the same order.
+	type key struct {
+		done int64 // Unix nanoseconds
+		i    int32
+	}
+	var keys []key
 	for i := range facts {
 		f := &facts[i]
 		if !f.InScope || !f.Delivered || !f.LeadTime.OK || !tf.keep(f.Type) {
@@ -144,9 +152,19 @@ func (b *Board) Scatter(facts []IssueFacts, workTypes []string, from, to Date) (
 		if (!from.IsZero() && d.Before(from)) || (!to.IsZero() && d.After(to)) {
 			continue
 		}
-		out = append(out, ScatterPoint{ID: f.ID, Key: f.Key, Done: f.Done.V, LeadTime: f.LeadTime.V, Noise: f.Noise()})
+		keys = append(keys, key{f.Done.V.UnixNano(), int32(i)})
 	}
-	slices.SortStableFunc(out, func(a, b ScatterPoint) int { return a.Done.Compare(b.Done) })
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.done != b.done {
+			return cmp.Compare(a.done, b.done)
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	out := make([]ScatterPoint, len(keys))
+	for k, ky := range keys {
+		f := &facts[ky.i]
+		out[k] = ScatterPoint{ID: f.ID, Key: f.Key, Type: f.Type, Done: f.Done.V, LeadTime: f.LeadTime.V, Noise: f.Noise()}
+	}
 	return out, nil
 }
 

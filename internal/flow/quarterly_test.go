@@ -169,9 +169,9 @@ func TestScatter(t *testing.T) {
 	// Q3 2024, oldest first; the noise item is drawn (flagged).
 	var got []string
 	for _, p := range pts {
-		got = append(got, fmt.Sprintf("%s %.2f %v", p.Done.Format("01-02"), p.LeadTime, p.Noise))
+		got = append(got, fmt.Sprintf("%s %.2f %v %s", p.Done.Format("01-02"), p.LeadTime, p.Noise, p.Type))
 	}
-	want := "[07-10 2.00 false 08-09 4.00 false 09-03 0.00 true 09-10 6.00 false]"
+	want := "[07-10 2.00 false Story 08-09 4.00 false Story 09-03 0.00 true Bug 09-10 6.00 false Story]"
 	if fmt.Sprint(got) != want {
 		t.Errorf("scatter %v, want %s", got, want)
 	}

@@ -22,9 +22,10 @@ type rolling struct {
 }
 
 type rollItem struct {
-	week int64
-	lead float64
-	ts   *StateTimes
+	week    int64
+	lead    float64
+	ts      *StateTimes
+	blocked Opt[float64]
 }
 
 func newRolling(window int, first, lo, hi int64, states int, percents []int) *rolling {
@@ -49,12 +50,13 @@ func (r *rolling) count(w int64) int {
 	return 0
 }
 
-// lead records a lead time (already filtered: delivered, not noise) completed in week w.
-func (r *rolling) lead(w int64, v float64, ts *StateTimes) {
+// lead records a lead time (already filtered: delivered, not noise) completed in week w, with
+// the item's time per state and blocked time when known.
+func (r *rolling) lead(w int64, v float64, ts *StateTimes, blocked Opt[float64]) {
 	if w < r.lo || w >= r.lo+int64(len(r.counts)) {
 		return
 	}
-	r.items = append(r.items, rollItem{w, v, ts})
+	r.items = append(r.items, rollItem{w, v, ts, blocked})
 	r.sorted = false
 }
 
@@ -66,6 +68,7 @@ type windowStats struct {
 	leadTime   []Level
 	leadItems  int
 	byState    Opt[StateTimes]
+	blocked    Opt[float64]
 }
 
 // minWeeks: with fewer weeks of history than this a rolling statistic is a gap.
@@ -110,6 +113,16 @@ func (r *rolling) stats(w int64) windowStats {
 	slices.Sort(r.scratchL)
 	st.leadTime = percentilesSorted(r.scratchL, r.percents)
 	st.leadItems = len(win)
+	sum, nb := 0.0, 0
+	for _, it := range win {
+		if v, ok := it.blocked.Get(); ok {
+			sum += v
+			nb++
+		}
+	}
+	if nb > 0 {
+		st.blocked = Some(sum / float64(nb))
+	}
 	if r.states > 0 {
 		mean := StateTimes{InState: make([]float64, r.states)}
 		n := 0

@@ -37,6 +37,9 @@ type Week struct {
 	LeadTime    []Level      // type 7 lines of the window's delivered lead times; nil = gap
 	LeadItems   int          // how many lead times the lines are based on
 	ByState     Opt[StateTimes]
+	// Blocked is the mean blocked (Flagged) time of the same items, in the day mode: shown
+	// beside the time per state. No value when none of them has a blocked time.
+	Blocked Opt[float64]
 }
 
 // WeeklySeries is a quadrant view.
@@ -118,7 +121,7 @@ func (b *Board) Weekly(facts []IssueFacts, q WeeklyQuery, now time.Time) (Weekly
 				if f.TimeInState.OK {
 					ts = &f.TimeInState.V
 				}
-				r.lead(dw, f.LeadTime.V, ts)
+				r.lead(dw, f.LeadTime.V, ts, f.Blocked)
 			}
 			if k >= 0 {
 				delivered[k]++
@@ -150,7 +153,7 @@ func (b *Board) Weekly(facts []IssueFacts, q WeeklyQuery, now time.Time) (Weekly
 			st := r.stats(w)
 			row.WindowWeeks = Some(st.weeks)
 			row.Likelihood, row.Variation = st.likelihood, st.variation
-			row.LeadTime, row.LeadItems, row.ByState = st.leadTime, st.leadItems, st.byState
+			row.LeadTime, row.LeadItems, row.ByState, row.Blocked = st.leadTime, st.leadItems, st.byState, st.blocked
 		}
 		out.Weeks = append(out.Weeks, row)
 	}

@@ -289,3 +289,66 @@ func TestWeeklyStaleFacts(t *testing.T) {
 		t.Errorf("lead items %d, by state %v", w.LeadItems, w.ByState)
 	}
 }
+
+func TestTypeFilterMatchesSeries(t *testing.T) {
+	t.Parallel()
+	b, err := NewBoard(BoardConfig{
+		States: []WorkState{{Name: "To Do", StatusIDs: []string{"1"}}, {Name: "Doing", StatusIDs: []string{"2"}}, {Name: "Done", StatusIDs: []string{"3"}}},
+		Start:  1, End: 2,
+		WorkTypes: []WorkType{{Name: "Failures", IssueTypes: []string{"Bug", "Incident"}}, {Name: "Stories", IssueTypes: []string{"Story"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _ := b.TypeFilter(nil)
+	failures, _ := b.TypeFilter([]string{"Failures"})
+	// No selection = every work type of the board: an Epic is in none of them.
+	for typ, want := range map[string][2]bool{"Bug": {true, true}, "Incident": {true, true}, "Story": {true, false}, "Epic": {false, false}} {
+		if all(typ) != want[0] || failures(typ) != want[1] {
+			t.Errorf("%s: all=%v failures=%v, want %v", typ, all(typ), failures(typ), want)
+		}
+	}
+	if _, err := b.TypeFilter([]string{"Nope"}); !errors.Is(err, ErrUnknownWorkType) {
+		t.Errorf("unknown work type: %v", err)
+	}
+}
+
+// Blocked time beside the per-state view: the mean blocked time of the
+// window's lead-time items that have one. Working days, UTC, W = 4; weeks
+// of Jan 6, 13, 20, 27 2025 (now Wed Feb 5, so Jan 27 is the last complete).
+//
+//	P  Dev Mon Jan 6 09:00 -> Done Fri Jan 10 09:00; flagged Tue 09:00 - Wed 09:00: blocked 1.0
+//	Q  Dev Mon Jan 13 09:00 -> Done Wed Jan 15 09:00; flagged Mon 09:00 - Mon 21:00: blocked 0.5
+//	R  Dev Mon Jan 20 09:00 -> Done Tue Jan 21 09:00; never flagged: blocked 0
+//
+// Window ending Jan 27 holds P, Q, R: mean blocked (1.0 + 0.5 + 0) / 3 = 0.5;
+// the window ending Jan 13 (P, Q): 0.75.
+func TestWeeklyMeanBlocked(t *testing.T) {
+	t.Parallel()
+	b := simpleBoard(t, nil)
+	now := at(t, "2025-02-05T12:00:00Z")
+	p := hist(t, "P", "2025-01-06T08:00:00Z", "2025-01-06T09:00:00Z", "1", "2", "2025-01-10T09:00:00Z", "2", "4")
+	p.Flags = []FlagChange{{at(t, "2025-01-07T09:00:00Z"), true}, {at(t, "2025-01-08T09:00:00Z"), false}}
+	q := hist(t, "Q", "2025-01-06T08:00:00Z", "2025-01-13T09:00:00Z", "1", "2", "2025-01-15T09:00:00Z", "2", "4")
+	q.Flags = []FlagChange{{at(t, "2025-01-13T09:00:00Z"), true}, {at(t, "2025-01-13T21:00:00Z"), false}}
+	r := hist(t, "R", "2025-01-06T08:00:00Z", "2025-01-20T09:00:00Z", "1", "2", "2025-01-21T09:00:00Z", "2", "4")
+	facts := []IssueFacts{b.Facts(p, now), b.Facts(q, now), b.Facts(r, now)}
+	s, err := b.Weekly(facts, WeeklyQuery{From: Date{2025, 1, 6}, To: Date{2025, 2, 2}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Opt[float64]{"2025-01-06": {}, "2025-01-13": {}, "2025-01-20": {}, "2025-01-27": Some(0.5)}
+	// Weeks before 4 of history are gaps; give the window enough history
+	// by asking for the mean directly from the rolling window too.
+	for _, w := range s.Weeks {
+		if exp := want[w.Monday.String()]; w.Blocked.OK != exp.OK || (exp.OK && !near4(w.Blocked.V, exp.V)) {
+			t.Errorf("week %s blocked %v, want %v", w.Monday, w.Blocked, exp)
+		}
+	}
+	r2 := newRolling(4, 0, 0, 10, 0, defaultPercents)
+	r2.lead(5, 4, nil, facts[0].Blocked)
+	r2.lead(6, 2, nil, facts[1].Blocked)
+	if st := r2.stats(6); !st.blocked.OK || !near4(st.blocked.V, 0.75) {
+		t.Errorf("window of P and Q: blocked %v, want 0.75", st.blocked)
+	}
+}

@@ -103,37 +103,21 @@ func Fact(bi store.BoardIssue, f flow.IssueFacts, segs []flow.Segment) store.Fac
 		ClosedNotDelivered: f.ClosedNotDelivered, MovedChanges: f.MovedChanges, StatusMismatch: f.StatusMismatch,
 		Segments: EncodeSegments(segs),
 	}
-	row.StartedAt = optTime(f.Started)
-	row.DoneAt = optTime(f.Done)
-	row.LeadTime = optF(f.LeadTime)
-	row.CalendarDays = optF(f.CalendarDays)
-	row.FlowEfficiency = optF(f.FlowEfficiency)
+	row.StartedAt = f.Started.Ptr()
+	row.DoneAt = f.Done.Ptr()
+	row.LeadTime = f.LeadTime.Ptr()
+	row.CalendarDays = f.CalendarDays.Ptr()
+	row.FlowEfficiency = f.FlowEfficiency.Ptr()
 	if f.TimeInState.OK {
 		row.TimeInState = f.TimeInState.V.InState
 		o := f.TimeInState.V.Outside
 		row.Outside = &o
 	}
 	if f.Done.OK {
-		row.Blocked = optF(f.Blocked)
-		row.BlockedShare = optF(f.BlockedShare)
+		row.Blocked = f.Blocked.Ptr()
+		row.BlockedShare = f.BlockedShare.Ptr()
 	}
 	return row
-}
-
-func optTime(o flow.Opt[time.Time]) *time.Time {
-	if !o.OK {
-		return nil
-	}
-	t := o.V
-	return &t
-}
-
-func optF(o flow.Opt[float64]) *float64 {
-	if !o.OK {
-		return nil
-	}
-	v := o.V
-	return &v
 }
 
 // EncodeSegments packs segments as varints: the first time in Unix
@@ -176,4 +160,21 @@ func DecodeSegments(dst []flow.Segment, b []byte) ([]flow.Segment, error) {
 		dst = append(dst, flow.Segment{From: time.UnixMilli(prev).UTC(), Pos: int16(p)})
 	}
 	return dst, nil
+}
+
+// FromFact turns a stored fact back into engine facts (Age and the
+// blocked time of unfinished work are not stored: AgingWIP recomputes age).
+func FromFact(f store.Fact) flow.IssueFacts {
+	out := flow.IssueFacts{
+		ID: strconv.FormatInt(f.IssueID, 10), Key: f.Key, Type: f.Type, Created: f.Created, InScope: f.InScope,
+		Position: f.Position, Since: f.PositionSince, Delivered: f.Delivered, Abandoned: f.Abandoned,
+		ClosedNotDelivered: f.ClosedNotDelivered, MovedChanges: f.MovedChanges, StatusMismatch: f.StatusMismatch,
+		Started: flow.OptOf(f.StartedAt), Done: flow.OptOf(f.DoneAt), LeadTime: flow.OptOf(f.LeadTime),
+		CalendarDays: flow.OptOf(f.CalendarDays), FlowEfficiency: flow.OptOf(f.FlowEfficiency),
+		Blocked: flow.OptOf(f.Blocked), BlockedShare: flow.OptOf(f.BlockedShare),
+	}
+	if f.TimeInState != nil && f.Outside != nil {
+		out.TimeInState = flow.Some(flow.StateTimes{InState: f.TimeInState, Outside: *f.Outside})
+	}
+	return out
 }

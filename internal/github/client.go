@@ -53,6 +53,7 @@ type Client struct {
 type cached struct {
 	etag string
 	body []byte
+	next int // the page after this one: a 304 carries no Link header
 }
 
 // Errors callers can act on.
@@ -231,6 +232,7 @@ func (c *Client) getJSON(ctx context.Context, path string, out any) (*gh.Respons
 		return c.gh.Do(ctx, req, &buf)
 	})
 	if res != nil && res.StatusCode == http.StatusNotModified && have {
+		res.NextPage = prev.next
 		return res, json.Unmarshal(prev.body, out)
 	}
 	if err != nil {
@@ -239,7 +241,7 @@ func (c *Client) getJSON(ctx context.Context, path string, out any) (*gh.Respons
 	body := buf.Bytes()
 	if etag := res.Header.Get("ETag"); etag != "" {
 		c.etagsMu.Lock()
-		c.etags[key] = cached{etag: etag, body: append([]byte(nil), body...)}
+		c.etags[key] = cached{etag: etag, body: append([]byte(nil), body...), next: res.NextPage}
 		c.etagsMu.Unlock()
 	}
 	return res, json.Unmarshal(body, out)
@@ -311,3 +313,18 @@ func (c *Client) graphql(ctx context.Context, query string, vars map[string]any,
 var errNoGraphQL = errors.New("GitHub GraphQL endpoint not found")
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// WebURL is the web address matching a REST base: https://github.com for
+// the public API, https://HOST for Enterprise (https://HOST/api/v3/).
+func WebURL(api string) string {
+	u, err := url.Parse(api)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	if u.Host == "api.github.com" {
+		return "https://github.com"
+	}
+	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/api/v3")
+	u.RawQuery = ""
+	return strings.TrimSuffix(u.String(), "/")
+}

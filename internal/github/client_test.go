@@ -52,3 +52,16 @@ func TestClassifyRateLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestWebURL(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"https://api.github.com/":         "https://github.com",
+		"https://ghe.example.com/api/v3/": "https://ghe.example.com",
+		"":                                "",
+	} {
+		if got := WebURL(in); got != want {
+			t.Errorf("WebURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

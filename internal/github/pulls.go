@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	gh "github.com/google/go-github/v60/github"
@@ -41,7 +42,7 @@ const prQuery = `query($owner: String!, $name: String!, $after: String) {
       nodes {
         number id title state isDraft createdAt updatedAt closedAt mergedAt
         additions deletions changedFiles baseRefName headRefName
-        author { login }
+        author { __typename login }
       }
     }
   }
@@ -88,7 +89,8 @@ func (c *Client) prsGraphQL(ctx context.Context, owner, name, cursor string) (PR
 					BaseRefName  string     `json:"baseRefName"`
 					HeadRefName  string     `json:"headRefName"`
 					Author       *struct {
-						Login string `json:"login"`
+						Typename string `json:"__typename"`
+						Login    string `json:"login"`
 					} `json:"author"`
 				} `json:"nodes"`
 			} `json:"pullRequests"`
@@ -109,8 +111,13 @@ func (c *Client) prsGraphQL(ctx context.Context, owner, name, cursor string) (PR
 		if n.State != "OPEN" { // CLOSED or MERGED
 			pr.State = "closed"
 		}
-		if n.Author != nil {
-			pr.Author = n.Author.Login // nil for deleted accounts ("ghost")
+		if n.Author != nil { // nil for deleted accounts ("ghost")
+			pr.Author = n.Author.Login
+			if n.Author.Typename == "Bot" && !strings.HasSuffix(pr.Author, "[bot]") {
+				// GraphQL names a bot "dependabot" where REST (and people) say
+				// "dependabot[bot]": store the REST form, as filters use it.
+				pr.Author += "[bot]"
+			}
 		}
 		page.PRs = append(page.PRs, pr)
 	}

@@ -118,6 +118,9 @@ type Error struct {
 	Attempts           int
 	Body               string // the start of the last response body
 	Err                error
+	// Wait is how long the service asked to wait, when it refused for a
+	// rate limit longer than MaxWait (the caller may come back then).
+	Wait time.Duration
 }
 
 func (e *Error) Error() string {
@@ -199,7 +202,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			wait = t.backoff(attempt)
 		}
 		if t.MaxWait > 0 && t.now().Add(wait).Sub(start) > t.MaxWait {
-			return nil, t.fail(req, lastStatus, attempt, lastBody, fmt.Errorf("%w (%s asked)", ErrRateLimited, wait.Round(time.Second)))
+			err := t.fail(req, lastStatus, attempt, lastBody, fmt.Errorf("%w (%s asked)", ErrRateLimited, wait.Round(time.Second)))
+			err.(*Error).Wait = wait
+			return nil, err
 		}
 		if t.Observer != nil {
 			t.Observer.Attempt(req.URL.Host, lastStatus, wait, lastErr)

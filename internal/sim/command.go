@@ -30,7 +30,9 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&o.Email, "jira-email", "demo@example.com", "JIRA Basic auth user")
 	fs.StringVar(&o.APIToken, "jira-token", "sim-jira-token", "JIRA API token (Basic auth password)")
 	fs.StringVar(&o.PAT, "jira-pat", "sim-jira-pat", "JIRA Data Center personal access token")
-	fs.StringVar(&o.GitHubToken, "github-token", "sim-github-token", "GitHub token")
+	fs.StringVar(&o.GitHubToken, "github-token", "sim-github-token", "GitHub token (Authorization: Bearer or token)")
+	fs.IntVar(&o.GitHubRESTLimit, "github-rest-limit", 5000, "GitHub REST requests per hour (primary rate limit)")
+	fs.IntVar(&o.GitHubGraphQLLimit, "github-graphql-limit", 5000, "GitHub GraphQL points per hour (primary rate limit)")
 	start := fs.String("start", DefaultStart.Format(time.RFC3339), "simulated clock start (RFC 3339)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -52,6 +54,10 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("simulate: flag --teams: must be between 1 and 1000, got %d", o.Teams)
 	case o.Rate < 0:
 		return fmt.Errorf("simulate: flag --rate: must not be negative, got %g", o.Rate)
+	case o.GitHubRESTLimit <= 0:
+		return fmt.Errorf("simulate: flag --github-rest-limit: must be positive, got %d", o.GitHubRESTLimit)
+	case o.GitHubGraphQLLimit <= 0:
+		return fmt.Errorf("simulate: flag --github-graphql-limit: must be positive, got %d", o.GitHubGraphQLLimit)
 	}
 	if _, err := ParseFaults(o.Faults); err != nil {
 		return fmt.Errorf("simulate: flag --faults: %w", err)
@@ -80,15 +86,18 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if o.Mode == ModeDataCenter {
 		auth += fmt.Sprintf(", or Bearer PAT %s", o.PAT)
 	}
-	var boards []string
+	var boards, repos []string
 	for _, b := range s.Boards() {
 		boards = append(boards, fmt.Sprintf("%d %s (%s)", b.ID, b.Name, b.Project))
+		repos = append(repos, fmt.Sprintf("board %d: %s", b.ID, strings.Join(b.Repos, " ")))
 	}
-	fmt.Fprintf(stdout, "vger simulate: %d issues, %d teams, seed %d, mode %s, clock %s (ready in %s)\n",
-		o.Issues, o.Teams, o.Seed, o.Mode, s.Now().Format(time.RFC3339), time.Since(began).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "vger simulate: %d issues, %d pull requests, %d teams, seed %d, mode %s, clock %s (ready in %s)\n",
+		o.Issues, o.PRs, o.Teams, o.Seed, o.Mode, s.Now().Format(time.RFC3339), time.Since(began).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "  JIRA:   %s/jira/  (%s; user time zone %s)\n", base, auth, o.UserTZ)
 	fmt.Fprintf(stdout, "  boards: %s\n", strings.Join(boards, ", "))
-	fmt.Fprintf(stdout, "  GitHub: %s/github/  (token %s)\n", base, o.GitHubToken)
+	fmt.Fprintf(stdout, "  GitHub: %s/github/  (REST; token %s as Bearer or token; %d requests/h)\n", base, o.GitHubToken, o.GitHubRESTLimit)
+	fmt.Fprintf(stdout, "  GraphQL: POST %s/github/graphql  (%d points/h)\n", base, o.GitHubGraphQLLimit)
+	fmt.Fprintf(stdout, "  repos:  %s (orgs %s)\n", strings.Join(repos, "; "), strings.Join(s.Orgs(), ", "))
 	fmt.Fprintf(stdout, "  admin:  POST %s/_sim/advance?hours=N, GET %s/_sim/time, GET %s/_sim/truth\n", base, base, base)
 	if o.Faults != "" || o.Rate > 0 {
 		fmt.Fprintf(stdout, "  faults: %q, rate limit %g req/s\n", o.Faults, o.Rate)

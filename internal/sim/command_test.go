@@ -21,6 +21,8 @@ func TestCommandFlagErrors(t *testing.T) {
 		{[]string{"--user-tz", "Mars/Olympus"}, "--user-tz"},
 		{[]string{"--rate", "-1"}, "--rate"},
 		{[]string{"--teams", "0"}, "--teams"},
+		{[]string{"--github-rest-limit", "0"}, "--github-rest-limit"},
+		{[]string{"--github-graphql-limit", "-5"}, "--github-graphql-limit"},
 		{[]string{"--start", "yesterday"}, "--start"},
 		{[]string{"--seed", "abc"}, "-seed"},
 		{[]string{"--nope"}, "-nope"},
@@ -46,7 +48,7 @@ func TestCommandServes(t *testing.T) {
 		pw.Close()
 	}()
 	sc := bufio.NewScanner(pr)
-	var jiraURL string
+	var jiraURL, githubURL string
 	var out []string
 	for sc.Scan() {
 		line := sc.Text()
@@ -54,12 +56,16 @@ func TestCommandServes(t *testing.T) {
 		if f := strings.Fields(line); len(f) > 1 && f[0] == "JIRA:" {
 			jiraURL = f[1]
 		}
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "GitHub:" {
+			githubURL = f[1]
+		}
 		if strings.HasPrefix(strings.TrimSpace(line), "admin:") {
 			break
 		}
 	}
 	text := strings.Join(out, "\n")
-	for _, want := range []string{"demo@example.com", "sim-jira-token", "sim-jira-pat", "/github/", "sim-github-token", "/_sim/advance"} {
+	for _, want := range []string{"demo@example.com", "sim-jira-token", "sim-jira-pat", "/github/", "sim-github-token", "POST http://", "/github/graphql",
+		"acme/platform-api", "/_sim/advance"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}
@@ -69,6 +75,13 @@ func TestCommandServes(t *testing.T) {
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("GET serverInfo at %q: %v %v", jiraURL, resp, err)
+	}
+	resp.Body.Close()
+	req, _ = http.NewRequest("GET", githubURL+"user/repos", nil)
+	req.Header.Set("Authorization", "token sim-github-token")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET user/repos at %q: %v %v", githubURL, resp, err)
 	}
 	resp.Body.Close()
 	go io.Copy(io.Discard, pr)

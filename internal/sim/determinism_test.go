@@ -231,8 +231,11 @@ func TestAdmin(t *testing.T) {
 	if err != nil || len(tr.Issues) < 100 || len(tr.Boards) != 5 || !tr.Now.Equal(s.Now()) {
 		t.Fatalf("truth: %v", err)
 	}
-	if w := call(t, h, "GET", "/github/repos/a/b/pulls", "", nil); w.Code != http.StatusNotFound {
-		t.Fatalf("github: %d", w.Code)
+	if w := call(t, h, "GET", "/github/repos/a/b/pulls", "", nil); w.Code != http.StatusUnauthorized {
+		t.Fatalf("github without a token: %d", w.Code)
+	}
+	if w := call(t, h, "GET", "/github/repos/a/b/pulls", "", func(r *http.Request) { r.Header.Set("Authorization", "token sim-github-token") }); w.Code != http.StatusNotFound {
+		t.Fatalf("github, unknown repository: %d", w.Code)
 	}
 }
 

@@ -163,12 +163,12 @@ type dupKey struct{}
 // dupFault reports whether the request was chosen to get a page with repeated items.
 func dupFault(ctx context.Context) bool { v, _ := ctx.Value(dupKey{}).(bool); return v }
 
-// guard wraps a vendor's handler with the rate limiter and the fault schedule.
-func (s *Sim) guard(v vendor, next http.Handler) http.Handler {
+// guard wraps a vendor's handler with its rate limiter (nil = none) and the fault schedule.
+func (s *Sim) guard(v vendor, lim *rateLimiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.limiter != nil {
+		if lim != nil {
 			now := s.opts.Wall()
-			info := s.limiter.take(now)
+			info := lim.take(now)
 			v.rateHeaders(w.Header(), info)
 			if !info.ok {
 				v.rateLimited(w, info.retryAfter, info)
@@ -183,7 +183,7 @@ func (s *Sim) guard(v vendor, next http.Handler) http.Handler {
 		switch rule.Kind {
 		case Fault429:
 			retry := time.Duration(1+attempt+uint32(hash3(s.opts.Seed, streamFault, uint64(attempt))%3)) * time.Second
-			v.rateLimited(w, retry, rateInfo{limit: 100, reset: s.opts.Wall().Add(retry)})
+			v.rateLimited(w, retry, rateInfo{limit: 100, reset: s.opts.Wall().Add(retry), fault: true})
 		case Fault500, Fault502, Fault503:
 			code, _ := strconv.Atoi(string(rule.Kind))
 			v.serverError(w, code)
@@ -234,6 +234,7 @@ func (t *truncWriter) send(w http.ResponseWriter) {
 // rateInfo is the limiter's state for one request.
 type rateInfo struct {
 	ok         bool
+	fault      bool // a 429 fault, not the token bucket
 	limit      int
 	remaining  int
 	fillRate   float64

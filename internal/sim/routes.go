@@ -4,8 +4,8 @@ import (
 	"net/http"
 )
 
-// routes is the whole route table: the JIRA site under /jira, admin under /_sim, GitHub (the next
-// issue) under /github.
+// routes is the whole route table: the JIRA site under /jira, admin under /_sim, GitHub under
+// /github (REST paths as on api.github.com, GraphQL at /github/graphql).
 func (s *Sim) routes() http.Handler {
 	j := http.NewServeMux()
 	api := func(pattern string, cloudOnly bool, h func(*rctx, http.ResponseWriter, *http.Request)) {
@@ -55,15 +55,34 @@ func (s *Sim) routes() http.Handler {
 	j.HandleFunc("/jira/", notFound)
 
 	mux := http.NewServeMux()
-	mux.Handle("/jira/", s.guard(jiraVendor{cloud: s.cloud}, s.jiraAuth(j)))
+	mux.Handle("/jira/", s.guard(jiraVendor{cloud: s.cloud}, s.limiter, s.jiraAuth(j)))
 	mux.HandleFunc("POST /_sim/advance", s.adminAdvance)
 	mux.HandleFunc("GET /_sim/time", s.adminTime)
 	mux.HandleFunc("GET /_sim/truth", s.adminTruth)
-	mux.HandleFunc("/github/", func(w http.ResponseWriter, r *http.Request) {
-		// The GitHub half is not built yet: answer as GitHub does for an unknown path.
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(http.StatusNotFound)
-		w.Write([]byte(`{"message":"Not Found","documentation_url":"https://docs.github.com/rest","status":"404"}`))
-	})
+	mux.Handle("/github/", s.guard(ghVendor{s}, s.ghLimiter, s.githubAuth(s.githubRoutes())))
 	return mux
+}
+
+// githubRoutes is the GitHub half's table (behind the guard and the token check).
+func (s *Sim) githubRoutes() http.Handler {
+	g := http.NewServeMux()
+	get := func(p string, h func(*ghCtx, *http.Request) ghResp) { g.HandleFunc("GET /github"+p, s.rest(h)) }
+	const repo = "/repos/{owner}/{repo}"
+	get("/user", (*ghCtx).viewer)
+	get("/user/repos", (*ghCtx).userRepos)
+	get("/orgs/{org}/repos", (*ghCtx).orgRepos)
+	get(repo, (*ghCtx).repoGet)
+	get(repo+"/pulls", (*ghCtx).pulls)
+	get(repo+"/pulls/{number}", (*ghCtx).pullGet)
+	get(repo+"/tags", (*ghCtx).tags)
+	get(repo+"/commits/{ref...}", (*ghCtx).commitGet)
+	get(repo+"/git/tags/{sha}", (*ghCtx).gitTag)
+	get(repo+"/git/ref/{ref...}", (*ghCtx).gitRefOne)
+	get(repo+"/git/matching-refs/{ref...}", gitRefsMatching(false))
+	get(repo+"/git/refs/{ref...}", gitRefsMatching(true))
+	get(repo+"/releases", (*ghCtx).releases)
+	get("/rate_limit", (*ghCtx).rateLimit)
+	g.HandleFunc("POST /github/graphql", s.graphql)
+	g.HandleFunc("/github/", s.rest(func(*ghCtx, *http.Request) ghResp { return ghNotFound() }))
+	return g
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // team and user time zones must resolve on machines without zoneinfo
 )
@@ -14,19 +15,24 @@ import (
 type Options struct {
 	Seed   int64
 	Issues int    // JIRA issues existing at the clock's start (default 5000)
-	PRs    int    // GitHub pull requests (default 1000; used by the GitHub half)
+	PRs    int    // GitHub pull requests across all repositories at the clock's start (default 1000)
 	Teams  int    // teams, each with a project and a board (default 5: the hand-built workflows)
 	Mode   string // "cloud" (default) or "datacenter"
 	// Faults is a fault schedule such as "429:0.05,500:0.02,slow:0.01:2s,truncate:0.005,dup:0.01"
 	// (kinds: 429, 500, 502, 503, slow:P:DUR, timeout:P[:DUR], truncate, dup).
 	Faults string
-	Rate   float64 // requests per second before answering 429 (0 = unlimited)
+	Rate   float64 // requests per second before a rate-limit answer (JIRA: 429; GitHub: secondary-limit 403); 0 = unlimited
 	UserTZ string  // the API user's time zone (default America/Los_Angeles)
 
 	Email       string // JIRA Basic user (default demo@example.com)
 	APIToken    string // JIRA Basic password / API token (default sim-jira-token)
 	PAT         string // JIRA Data Center personal access token (default sim-jira-pat)
 	GitHubToken string // default sim-github-token
+	// GitHub's hourly primary budgets: REST requests and GraphQL points (default 5000 each;
+	// tests set them low to exhaust them cheaply). The window starts with the first request and
+	// resets an hour later on the Wall clock.
+	GitHubRESTLimit    int
+	GitHubGraphQLLimit int
 
 	// Now gives the simulated clock's start (default 2026-11-02T09:00:00Z). It is read once:
 	// afterwards the simulated clock moves only through Advance.
@@ -78,6 +84,12 @@ func (o *Options) defaults() error {
 	if o.GitHubToken == "" {
 		o.GitHubToken = "sim-github-token"
 	}
+	if o.GitHubRESTLimit <= 0 {
+		o.GitHubRESTLimit = 5000
+	}
+	if o.GitHubGraphQLLimit <= 0 {
+		o.GitHubGraphQLLimit = 5000
+	}
 	if o.Rate < 0 {
 		return errors.New("rate must not be negative")
 	}
@@ -105,6 +117,19 @@ type Sim struct {
 	snap   *snapshot
 
 	catalogs sync.Map // base URL + version -> *catalog
+
+	// The GitHub half.
+	gh         *ghWorld
+	prs        *prGenerator
+	sched      schedule
+	shaKey     uint64
+	ghLimiter  *rateLimiter
+	restBudget *ghBudget
+	gqlBudget  *ghBudget
+	ghReqs     atomic.Uint64
+
+	ghMu   sync.Mutex
+	ghSnap *ghSnapshot
 }
 
 // New builds a simulation: the world and the per-issue headers (histories stay lazy).
@@ -130,13 +155,20 @@ func New(opts Options) (*Sim, error) {
 	}
 	if opts.Rate > 0 {
 		s.limiter = newRateLimiter(opts.Rate, opts.Wall())
+		s.ghLimiter = newRateLimiter(opts.Rate, opts.Wall())
 	}
 	s.gen = newGenerator(opts.Seed, w, s.start, opts.Issues)
+	s.gh = newGHWorld(opts.Seed, w, s.start)
+	s.shaKey = hash3(opts.Seed, streamSHA, 0)
+	s.restBudget = &ghBudget{limit: opts.GitHubRESTLimit, resource: "core"}
+	s.gqlBudget = &ghBudget{limit: opts.GitHubGraphQLLimit, resource: "graphql"}
+	s.prs = newPRGenerator(opts.Seed, w, s.gh, s.start, opts.PRs)
 	s.handler = s.routes()
 	return s, nil
 }
 
-// Handler serves /jira/... (the JIRA site), /_sim/... (admin) and /github/... (the GitHub half).
+// Handler serves /jira/... (the JIRA site), /_sim/... (admin) and /github/... (GitHub REST and
+// GraphQL).
 func (s *Sim) Handler() http.Handler { return s.handler }
 
 // World exposes the teams, projects and boards (read-only).

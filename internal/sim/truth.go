@@ -22,7 +22,11 @@ type Truth struct {
 	Statuses   []TruthStatus `json:"statuses"`
 	IssueTypes []TruthType   `json:"issueTypes"`
 	Boards     []TruthBoard  `json:"boards"`
-	Issues     []TruthIssue  `json:"issues"`
+	Repos      []Repo        `json:"repos"`
+	Tags       []TruthTag    `json:"tags"`
+	// PullRequests and Issues are streamed (see Truth).
+	PullRequests []TruthPR    `json:"pullRequests"`
+	Issues       []TruthIssue `json:"issues"`
 }
 
 // TruthStatus is one status with its category (new, indeterminate, done).
@@ -53,6 +57,7 @@ type TruthBoard struct {
 	IssueTypes        []string      `json:"issueTypes"` // types the filter admits (empty = all)
 	Columns           []BoardColumn `json:"columns"`
 	UnmappedStatusIDs []string      `json:"unmappedStatusIds"` // workflow statuses no column maps
+	Repos             []string      `json:"repos"`             // the team's GitHub repositories (owner/name)
 }
 
 // TruthIssue is one issue as of the export's clock (deleted issues as of their deletion).
@@ -106,7 +111,7 @@ func (s *Sim) Boards() []TruthBoard {
 		out = append(out, TruthBoard{
 			ID: t.BoardID, Name: t.BoardName, Type: typ, Team: t.Name, Project: t.ProjectKey, ProjectID: t.ProjectID,
 			FilterID: t.FilterID, FilterJQL: t.FilterJQL, TimeZone: t.TimeZone, IssueTypes: t.IssueTypes,
-			Columns: t.Columns, UnmappedStatusIDs: t.UnmappedStatusIDs(),
+			Columns: t.Columns, UnmappedStatusIDs: t.UnmappedStatusIDs(), Repos: s.repoNames(t.BoardID),
 		})
 	}
 	return out
@@ -189,29 +194,41 @@ func (s *Sim) IssueTypes() []TruthType {
 	return out
 }
 
-// Truth writes the ground truth as one JSON document, streaming the issues.
+// Truth writes the ground truth as one JSON document, streaming the pull requests and issues.
 func (s *Sim) Truth(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	head := Truth{Now: s.Now(), Mode: s.opts.Mode, Seed: s.opts.Seed, UserTZ: s.opts.UserTZ, Boards: s.Boards(),
-		Statuses: s.Statuses(), IssueTypes: s.IssueTypes()}
+		Statuses: s.Statuses(), IssueTypes: s.IssueTypes(), Repos: s.Repos(), Tags: s.TruthTags()}
 	b, err := json.Marshal(head)
 	if err != nil {
 		return err
 	}
-	// Splice the streamed issues in place of the empty "issues":null.
-	const tail = `"issues":null}`
+	// Splice the streamed lists in place of the empty "pullRequests":null,"issues":null.
+	const tail = `"pullRequests":null,"issues":null}`
 	if len(b) < len(tail) || string(b[len(b)-len(tail):]) != tail {
 		return fmt.Errorf("truth header: unexpected encoding")
 	}
 	bw.Write(b[:len(b)-len(tail)])
-	bw.WriteString(`"issues":[`)
+	if err := streamJSON(bw, "pullRequests", s.TruthPRs()); err != nil {
+		return err
+	}
+	bw.WriteByte(',')
+	if err := streamJSON(bw, "issues", s.TruthIssues()); err != nil {
+		return err
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
+}
+
+func streamJSON[T any](bw *bufio.Writer, key string, seq iter.Seq[T]) error {
+	bw.WriteString(`"` + key + `":[`)
 	first := true
-	for ti := range s.TruthIssues() {
+	for v := range seq {
 		if !first {
 			bw.WriteByte(',')
 		}
 		first = false
-		b, err := json.Marshal(ti)
+		b, err := json.Marshal(v)
 		if err != nil {
 			return err
 		}
@@ -219,8 +236,8 @@ func (s *Sim) Truth(w io.Writer) error {
 			return err
 		}
 	}
-	bw.WriteString("]}\n")
-	return bw.Flush()
+	bw.WriteByte(']')
+	return nil
 }
 
 // ReadTruth decodes a Truth export (from Truth or GET /_sim/truth).

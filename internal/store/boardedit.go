@@ -100,19 +100,6 @@ func (s *Store) DeleteBoard(ctx context.Context, b Board, a AuditEntry) error {
 	})
 }
 
-// BoardRepos lists the repositories linked to a board.
-func (s *Store) BoardRepos(ctx context.Context, boardID int64) ([]Repo, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT r.id, r.owner, r.name, r.default_branch FROM repos r
-		JOIN board_repos br ON br.repo_id = r.id WHERE br.board_id = $1 ORDER BY lower(r.owner), lower(r.name)`, boardID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Repo, error) {
-		var x Repo
-		return x, r.Scan(&x.ID, &x.Owner, &x.Name, &x.DefaultBranch)
-	})
-}
-
 // LinkRepoByName links owner/name to a board, adding the repository (with
 // its sync state) when Vger does not know it yet, and records a. It
 // reports whether the link is new.

@@ -246,3 +246,15 @@ func (s *Store) BoardIssueCount(ctx context.Context, boardID int64) (int64, erro
 		WHERE bi.board_id = $1 AND bi.in_filter AND i.deleted_at IS NULL`, boardID).Scan(&n)
 	return n, err
 }
+
+// BoardBySlugs finds a board by its team's slug and its own.
+func (s *Store) BoardBySlugs(ctx context.Context, team, board string) (Board, error) {
+	b, err := scanBoard(s.Pool.QueryRow(ctx, `SELECT `+boardCols+` FROM boards b JOIN teams t ON t.id = b.team_id WHERE t.slug = $1 AND b.slug = $2`, team, board))
+	if err != nil {
+		return Board{}, fmt.Errorf("board %s/%s: %w", team, board, notFound(err))
+	}
+	if err := s.loadStates(ctx, &b); err != nil {
+		return Board{}, err
+	}
+	return b, nil
+}

@@ -169,3 +169,48 @@ func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact) (
 	})
 	return written, removed, err
 }
+
+// Facts loads a board's stored facts (in scope or not; the engine filters).
+// Segments are left out unless withSegments: only the CFD needs them.
+func (s *Store) Facts(ctx context.Context, boardID int64, withSegments bool) ([]Fact, error) {
+	seg := "NULL::bytea"
+	if withSegments {
+		seg = "segments"
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT issue_id, key, summary, type_name, created_at, in_scope, position, position_since,
+			started_at, done_at, delivered, abandoned, closed_not_delivered, lead_time, calendar_days, time_in_state,
+			outside, flow_efficiency, blocked, blocked_share, moved_changes, status_mismatch, `+seg+`
+		FROM board_issue_facts WHERE board_id = $1 ORDER BY issue_id`, boardID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Fact, error) {
+		var f Fact
+		var pos, moved int32
+		err := r.Scan(&f.IssueID, &f.Key, &f.Summary, &f.Type, &f.Created, &f.InScope, &pos, &f.PositionSince,
+			&f.StartedAt, &f.DoneAt, &f.Delivered, &f.Abandoned, &f.ClosedNotDelivered, &f.LeadTime, &f.CalendarDays, &f.TimeInState,
+			&f.Outside, &f.FlowEfficiency, &f.Blocked, &f.BlockedShare, &moved, &f.StatusMismatch, &f.Segments)
+		f.Position, f.MovedChanges = int(pos), int(moved)
+		return f, err
+	})
+}
+
+// BoardTag is a tag of one of a board's repositories.
+type BoardTag struct {
+	Repo, Name string
+	At         time.Time
+}
+
+// BoardTags lists the dated tags of a board's linked repositories.
+func (s *Store) BoardTags(ctx context.Context, boardID int64) ([]BoardTag, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT r.owner || '/' || r.name, t.name, t.at FROM tags t
+		JOIN board_repos br ON br.repo_id = t.repo_id JOIN repos r ON r.id = t.repo_id
+		WHERE br.board_id = $1 AND t.at IS NOT NULL ORDER BY t.at, t.name`, boardID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (BoardTag, error) {
+		var t BoardTag
+		return t, r.Scan(&t.Repo, &t.Name, &t.At)
+	})
+}

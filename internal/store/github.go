@@ -150,3 +150,51 @@ func (s *Store) ReplaceTags(ctx context.Context, repoID int64, tags []Tag) (writ
 	})
 	return written, removed, err
 }
+
+// BoardPR is a pull request of one of a board's repositories.
+type BoardPR struct {
+	Repo string // owner/name
+	PullRequest
+}
+
+// BoardPullRequests lists the pull requests of a board's repositories.
+func (s *Store) BoardPullRequests(ctx context.Context, boardID int64) ([]BoardPR, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT r.owner || '/' || r.name, p.number, p.node_id, p.author, p.title, p.state, p.base_ref, p.head_ref,
+			p.draft, p.created_at, p.updated_at, p.closed_at, p.merged_at, p.additions, p.deletions, p.changed_files
+		FROM pull_requests p JOIN repos r ON r.id = p.repo_id JOIN board_repos br ON br.repo_id = p.repo_id
+		WHERE br.board_id = $1 ORDER BY p.created_at, r.owner, r.name, p.number`, boardID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (BoardPR, error) {
+		var p BoardPR
+		var add, del, files *int32
+		var number int32
+		err := r.Scan(&p.Repo, &number, &p.NodeID, &p.Author, &p.Title, &p.State, &p.BaseRef, &p.HeadRef, &p.Draft,
+			&p.CreatedAt, &p.UpdatedAt, &p.ClosedAt, &p.MergedAt, &add, &del, &files)
+		p.Number = int(number)
+		p.Additions, p.Deletions, p.ChangedFiles = intOf(add), intOf(del), intOf(files)
+		return p, err
+	})
+}
+
+func intOf(p *int32) *int {
+	if p == nil {
+		return nil
+	}
+	v := int(*p)
+	return &v
+}
+
+// BoardRepos lists the repositories linked to a board.
+func (s *Store) BoardRepos(ctx context.Context, boardID int64) ([]Repo, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT r.id, r.owner, r.name, r.default_branch FROM repos r JOIN board_repos br ON br.repo_id = r.id
+		WHERE br.board_id = $1 ORDER BY lower(r.owner), lower(r.name)`, boardID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Repo, error) {
+		var x Repo
+		return x, r.Scan(&x.ID, &x.Owner, &x.Name, &x.DefaultBranch)
+	})
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -27,6 +28,22 @@ type BoardStatus struct {
 
 // BoardStatuses lists every board's status, by team and board name.
 func (s *Store) BoardStatuses(ctx context.Context) ([]BoardStatus, error) {
+	return s.boardStatuses(ctx, 0)
+}
+
+// BoardStatus is one board's status.
+func (s *Store) BoardStatus(ctx context.Context, boardID int64) (BoardStatus, error) {
+	all, err := s.boardStatuses(ctx, boardID)
+	if err != nil {
+		return BoardStatus{}, err
+	}
+	if len(all) == 0 {
+		return BoardStatus{}, fmt.Errorf("board %d: %w", boardID, ErrNotFound)
+	}
+	return all[0], nil
+}
+
+func (s *Store) boardStatuses(ctx context.Context, only int64) ([]BoardStatus, error) {
 	rows, err := s.Pool.Query(ctx, `
 		SELECT b.id, t.name, t.slug, b.name, b.slug, b.jira_board_id,
 		       (SELECT count(*) FROM board_issues bi JOIN jira_issues i ON i.id = bi.issue_id
@@ -37,7 +54,8 @@ func (s *Store) BoardStatuses(ctx context.Context) ([]BoardStatus, error) {
 		LEFT JOIN sync_state ss ON ss.board_id = b.id
 		LEFT JOIN LATERAL (SELECT phase, done, total FROM sync_runs WHERE board_id = b.id AND status = 'running'
 		                   ORDER BY started_at DESC LIMIT 1) r ON true
-		ORDER BY lower(t.name), t.id, lower(b.name), b.id`)
+		WHERE $1 = 0 OR b.id = $1
+		ORDER BY lower(t.name), t.id, lower(b.name), b.id`, only)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,11 @@ type NewBoard struct {
 	Audit *store.AuditEntry
 }
 
+// DefaultTagPattern keeps release tags (v1.4 or 1.4.2) and leaves out
+// release candidates, nightlies and other noise, which would bury the
+// charts in markers. Teams change it in the board's settings.
+const DefaultTagPattern = `^v?[0-9]+\.[0-9]+(\.[0-9]+)?$`
+
 // AddBoard registers a JIRA board for a team (created when new), with
 // METRICS.md's defaults: its columns (those that map statuses) become work
 // states, lead time runs from the column after the first to the last, one
@@ -64,6 +69,7 @@ func (s *Syncer) AddBoard(ctx context.Context, nb NewBoard) (store.Board, error)
 		TeamID: teamID, Name: name, Slug: Slug(name), JiraBoardID: nb.JiraBoardID, FilterJQL: tb.Filter,
 		ExtraJQL: nb.ExtraJQL, TimeZone: info.UserZone.String(), DayMode: "working", RollingWeeks: 12,
 		InvalidResolutions: flow.DefaultInvalidResolutions(), FiscalYearStartMonth: 1, SyncSince: nb.SyncSince,
+		TagPattern: DefaultTagPattern,
 	}
 	seen := map[string]bool{}
 	for _, c := range tb.Columns {

@@ -10,7 +10,7 @@ import (
 // none of them may depend on the simulator (only their tests use it).
 func TestSourcesDoNotImportSimulator(t *testing.T) {
 	t.Parallel()
-	for _, pkg := range []string{"internal/sync", "internal/jira", "internal/retry"} {
+	for _, pkg := range []string{"internal/sync", "internal/jira", "internal/github", "internal/retry"} {
 		out, err := exec.Command("go", "list", "-deps", "github.com/vger-dev/vger/"+pkg).CombinedOutput()
 		if err != nil {
 			t.Fatalf("go list %s: %v\n%s", pkg, err, out)

@@ -169,10 +169,13 @@ func TestSyncUnderFaults(t *testing.T) {
 	}
 }
 
-type retryCounter struct{ n atomic.Int64 }
+type retryCounter struct{ n, notModified atomic.Int64 }
 
 func (c *retryCounter) Attempt(host string, status int, wait time.Duration, err error) {
 	if status >= 400 || err != nil {
 		c.n.Add(1)
+	}
+	if status == 304 {
+		c.notModified.Add(1)
 	}
 }

@@ -20,7 +20,15 @@ type JiraTracker struct {
 	mu   gosync.Mutex
 	info *TrackerInfo
 	flag string
+	// Statuses and issue types change rarely: boards synced back to back
+	// share one read (metaTTL).
+	metaAt   time.Time
+	statuses []store.JiraStatus
+	types    []store.JiraIssueType
 }
+
+// metaTTL is how long statuses and issue types are reused.
+const metaTTL = 5 * time.Minute
 
 // NewJiraTracker wraps a client.
 func NewJiraTracker(c *jira.Client) *JiraTracker { return &JiraTracker{Client: c} }
@@ -51,28 +59,51 @@ func (t *JiraTracker) Info(ctx context.Context) (TrackerInfo, error) {
 
 // Statuses maps JIRA statuses.
 func (t *JiraTracker) Statuses(ctx context.Context) ([]store.JiraStatus, error) {
-	sts, err := t.Client.Statuses(ctx)
-	if err != nil {
+	if err := t.loadMeta(ctx); err != nil {
 		return nil, err
 	}
-	out := make([]store.JiraStatus, len(sts))
-	for i, s := range sts {
-		out[i] = store.JiraStatus{ID: s.ID, Name: s.Name, Category: s.Category}
-	}
-	return out, nil
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.statuses, nil
 }
 
 // IssueTypes maps JIRA issue types.
 func (t *JiraTracker) IssueTypes(ctx context.Context) ([]store.JiraIssueType, error) {
-	ts, err := t.Client.IssueTypes(ctx)
-	if err != nil {
+	if err := t.loadMeta(ctx); err != nil {
 		return nil, err
 	}
-	out := make([]store.JiraIssueType, len(ts))
-	for i, it := range ts {
-		out[i] = store.JiraIssueType{ID: it.ID, Name: it.Name, Subtask: it.Subtask, HierarchyLevel: it.HierarchyLevel}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.types, nil
+}
+
+func (t *JiraTracker) loadMeta(ctx context.Context) error {
+	t.mu.Lock()
+	fresh := !t.metaAt.IsZero() && time.Since(t.metaAt) < metaTTL
+	t.mu.Unlock()
+	if fresh {
+		return nil
 	}
-	return out, nil
+	sts, err := t.Client.Statuses(ctx)
+	if err != nil {
+		return err
+	}
+	ts, err := t.Client.IssueTypes(ctx)
+	if err != nil {
+		return err
+	}
+	statuses := make([]store.JiraStatus, len(sts))
+	for i, s := range sts {
+		statuses[i] = store.JiraStatus{ID: s.ID, Name: s.Name, Category: s.Category}
+	}
+	types := make([]store.JiraIssueType, len(ts))
+	for i, it := range ts {
+		types[i] = store.JiraIssueType{ID: it.ID, Name: it.Name, Subtask: it.Subtask, HierarchyLevel: it.HierarchyLevel}
+	}
+	t.mu.Lock()
+	t.statuses, t.types, t.metaAt = statuses, types, time.Now()
+	t.mu.Unlock()
+	return nil
 }
 
 // Board reads a board's configuration and filter query.

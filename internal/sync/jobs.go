@@ -139,6 +139,9 @@ func (w *SyncBoardWorker) Work(ctx context.Context, job *river.Job[SyncBoardArgs
 	if errors.Is(err, store.ErrNotFound) {
 		return river.JobCancel(err) // the board was deleted
 	}
+	if wait, ok := RateLimitWait(err); ok {
+		return river.JobSnooze(wait) // a long rate limit: come back when it ends
+	}
 	if err != nil {
 		return err
 	}
@@ -170,6 +173,9 @@ func (w *SyncRepoWorker) Work(ctx context.Context, job *river.Job[SyncRepoArgs])
 	_, err = w.Syncer.SyncRepo(ctx, job.Args.RepoID, job.Args.Full && job.Attempt == 1)
 	if errors.Is(err, store.ErrNotFound) {
 		return river.JobCancel(err)
+	}
+	if wait, ok := RateLimitWait(err); ok {
+		return river.JobSnooze(wait)
 	}
 	return err
 }

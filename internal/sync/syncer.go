@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/vger-dev/vger/internal/config"
 	"github.com/vger-dev/vger/internal/crashpoint"
+	"github.com/vger-dev/vger/internal/retry"
 	"github.com/vger-dev/vger/internal/store"
 )
 
@@ -34,6 +36,9 @@ type Syncer struct {
 	// the next sync continues from the watermark. Jobs stay short, so a
 	// killed worker's job is rescued quickly.
 	Budget time.Duration
+	// JiraRequests and GitHubRequests count every HTTP attempt to each
+	// source (metadata and retries included), when set.
+	JiraRequests, GitHubRequests *atomic.Int64
 	// OnProgress hears every progress update (the CLI draws bars with it).
 	OnProgress func(scope store.Scope, p store.Progress)
 }
@@ -99,7 +104,7 @@ func (s *Syncer) run(ctx context.Context, sc store.Scope, full bool, body func(r
 		}
 		s.Store.FinishRun(bctx, runID, status, msg, res.Counts(), s.now())
 		s.Store.RecordSyncResult(bctx, sc, s.now(), msg, nil)
-		return res, errors.New(msg)
+		return res, &maskedError{msg: msg, err: err}
 	}
 	if err := s.Store.FinishRun(bctx, runID, "ok", "", res.Counts(), s.now()); err != nil {
 		return res, err
@@ -115,4 +120,24 @@ func (s *Syncer) progress(ctx context.Context, sc store.Scope, runID int64, p st
 	if s.OnProgress != nil {
 		s.OnProgress(sc, p)
 	}
+}
+
+// maskedError shows a message with secrets masked but keeps the cause for
+// errors.Is/As (a rate limit's wait, a missing board).
+type maskedError struct {
+	msg string
+	err error
+}
+
+func (e *maskedError) Error() string { return e.msg }
+func (e *maskedError) Unwrap() error { return e.err }
+
+// RateLimitWait reports whether err is a rate limit longer than a sync
+// may wait, and for how long the service asked to wait.
+func RateLimitWait(err error) (time.Duration, bool) {
+	var re *retry.Error
+	if errors.Is(err, retry.ErrRateLimited) && errors.As(err, &re) {
+		return re.Wait, true
+	}
+	return 0, false
 }

@@ -149,7 +149,7 @@ func TableWrites(t testing.TB, st *store.Store) map[string]int64 {
 	defer conn.Release()
 	rows, err := conn.Query(ctx, `SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables
 		WHERE schemaname = 'public' AND relname IN ('jira_issues','jira_status_changes','jira_flag_changes','jira_issue_keys',
-		'board_issues','jira_statuses','jira_issue_types','board_issue_facts','board_config_snapshots')`)
+		'board_issues','jira_statuses','jira_issue_types','board_issue_facts','board_config_snapshots','pull_requests','tags','repos','board_repos')`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func scatter20k() *Chart {
 	for q := range 8 {
 		a, b := T(start.AddDate(0, 3*q, 0)), T(start.AddDate(0, 3*q+3, 0))
 		for _, p := range []int{50, 80, 90} {
-			layers = append(layers, &HLine{Name: strconv.Itoa(p) + "%", Y: float64(p) / 5, From: a, To: b, Style: Likelihood(p)})
+			layers = append(layers, &HLine{Name: strconv.Itoa(p) + "%", Y: float64(p) / 5, From: a, To: b, Style: Likelihood(p), Halo: true})
 		}
 	}
 	var tags []Marker

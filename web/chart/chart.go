@@ -416,9 +416,9 @@ func (r *renderer) fitXDomain() {
 func (r *renderer) fitY() {
 	y := r.y
 	y.p0, y.p1 = r.bottom, r.top
-	target := int((r.bottom - r.top) / 42)
-	if target < 2 {
-		target = 2
+	target := int((r.bottom - r.top) / 34)
+	if target < 3 {
+		target = 3
 	}
 	lo, hi := r.ext.y0, r.ext.y1
 	fixed := y.lin.Min < y.lin.Max
@@ -565,7 +565,7 @@ func (r *renderer) timeAxis(width float64) ([]tick, bool) {
 			if u.p == Month {
 				spacing *= 28 / 30.44 // February
 			}
-			if spacing >= maxw+10 {
+			if spacing >= maxw+8 {
 				// A leading partial unit long enough to hold a label gets one.
 				if centred && u.n == 1 && len(ticks) > 0 {
 					first := toTime(ticks[0].at, x.loc)

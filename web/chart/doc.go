@@ -26,21 +26,32 @@
 //
 // The root has data-testid="chart-<ID>", role="img", and aria-labelledby /
 // aria-describedby pointing at its <title> and <desc>. Each layer is an
-// element with data-testid="<ID>-<layer ID>" (layer IDs default to the
-// layer's name, lowercased, with runs of other characters turned to '-').
-// Bars, line points, area columns and markers carry data-<key> (the X key:
-// data-week="2025-03-03", data-day, data-month="2025-03",
-// data-quarter="2025-Q2", or data-x), data-value (at most two decimals),
-// and a <title> child with the hover text; bars and line points also have
-// data-testid="<layer testid>-<x key>". Stacked bars add data-stack-top
-// (the stack's height at the bar's top edge), area columns data-values (one
-// per series, comma-separated) and data-total. Partial bars have
-// data-partial="true" and a hatched fill.
+// element with data-testid="<ID>-<layer ID>": the layer's ID, else its
+// name (for Bars with one series, the series'), else its kind ("bars",
+// "line", "area" ...), lowercased with other characters turned to '-'. In
+// a Bars layer of several series (or a series with an ID) each series adds
+// "-<series ID>". Marks carry data-<key>, the X key: data-week="2025-03-03",
+// data-day, data-month="2025-03", data-quarter="2025-Q2" on Time scales with
+// that Period (or Time.Key), the category on Band scales, else data-x.
+//
+//   - bars and line points: data-value (at most two decimals), a <title>
+//     child (the hover text) and data-testid="<series testid>-<x key>";
+//     stacked bars add data-stack-top (the stack's height at the bar's top
+//     edge, so the top bar's is the total), partial bars data-partial="true";
+//   - area hover columns: data-values (one per series, comma-separated),
+//     data-total and data-testid="<layer testid>-<x key>";
+//   - markers: data-label and data-testid="<layer testid>-<index>"; bands:
+//     data-from, data-to, data-label; reference lines: data-value;
+//   - detailed scatter points: data-value, data-label (see below).
+//
+// The legend is data-testid="<ID>-legend", the axes "<ID>-x-axis" and
+// "<ID>-y-axis". Output is deterministic: the same chart renders the same
+// bytes.
 //
 // # Scatterplots
 //
 // Up to Scatter.MaxDetailed points (default 1,000), each point is a
-// <circle> with data-x, data-value, data-label and a <title>, inside an
+// <circle> with data-<key>, data-value, data-label and a <title>, inside an
 // <a href target="_blank" rel="noopener noreferrer"> when it has an Href:
 // hover and click work without JavaScript.
 //
@@ -59,7 +70,7 @@
 // full label (the usual <JIRA>/browse/<KEY>) and no h column is written;
 // otherwise h holds each link after data-href-prefix (null for none).
 // Per-point Titles are dropped in this form. 20,000 linked points with a
-// legend, quarter lines and tags take about 0.6 MB. JSON in an attribute
+// legend, quarter lines and tags take about 0.5 MB. JSON in an attribute
 // rather than a <script type="application/json"> block keeps the rule "no
 // <script> in a chart" absolute, and the attribute is escaped like any
 // other.

@@ -46,8 +46,9 @@ type Bars struct {
 	PartialLabel string
 }
 
-// Line draws a line through a series; missing values break it. Step draws
-// each value flat over its period, which lines up with bars.
+// Line draws a line through a series, in X order; missing values break it.
+// Step draws each value flat over its period (X to X2, the scale's Period,
+// or the next point), which lines up with bars.
 type Line struct {
 	ID, Name string
 	Style    Style
@@ -91,6 +92,9 @@ type HLine struct {
 	Label    string
 	Style    Style
 	From, To float64
+	// Halo outlines the line in white, to keep it readable over a dense
+	// scatterplot.
+	Halo bool
 }
 
 // Markers are vertical lines at points in time (release tags, dated
@@ -695,6 +699,15 @@ func (h *HLine) draw(r *renderer, w *buf, id string) {
 	}
 	w.raw(">")
 	title(w, firstNonEmpty(h.Label, h.Name+": "+r.valueText(h.Y)))
+	if h.Halo {
+		w.raw(`<line stroke="#fff" stroke-opacity=".85"`)
+		w.attrNum("x1", x0)
+		w.attrNum("x2", x1)
+		w.attrNum("y1", y)
+		w.attrNum("y2", y)
+		w.attrNum("stroke-width", h.Style.width(1.5)+2.5)
+		w.raw("/>")
+	}
 	w.raw("<line")
 	w.attrNum("x1", x0)
 	w.attrNum("x2", x1)

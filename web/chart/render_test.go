@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"regexp"
 	"strconv"
@@ -433,7 +434,7 @@ func TestReferenceLinesAndLabels(t *testing.T) {
 		&HLine{ID: "flat50", Y: 4, Label: "50% ≥ 4", Style: Likelihood(50)},
 		&HLine{ID: "flat80", Y: 3, Label: "80% ≥ 3", Style: Likelihood(80)},
 		&HLine{ID: "flat90", Y: 3, Label: "90% ≥ 3", Style: Likelihood(90)},
-		&HLine{ID: "q1", Name: "80%", Y: 2, From: -0.5, To: 0.5, Style: Likelihood(80)},
+		&HLine{ID: "q1", Name: "80%", Y: 2, From: -0.5, To: 0.5, Style: Likelihood(80), Halo: true},
 		&HLine{ID: "off", Y: 100, Label: "off the chart"},
 		&HLine{ID: "gap", Y: nan, Label: "no value"},
 	}}
@@ -459,7 +460,7 @@ func TestReferenceLinesAndLabels(t *testing.T) {
 	if math.Abs(ys["80% ≥ 3"]-ys["90% ≥ 3"]) < 12 {
 		t.Errorf("80%% and 90%% labels %v px apart", math.Abs(ys["80% ≥ 3"]-ys["90% ≥ 3"]))
 	}
-	if d.Find(`[data-testid="tp-q1"] line`).First().AttrOr("stroke-dasharray", "") != "7 4" {
+	if d.Find(`[data-testid="tp-q1"] line`).Eq(1).AttrOr("stroke-dasharray", "") != "7 4" { // after the halo
 		t.Error("segment not dashed like 80%")
 	}
 	legend := d.Find(`[data-testid="tp-legend"]`).Text()
@@ -692,5 +693,32 @@ func TestLegendWraps(t *testing.T) {
 	last := attrF(t, items.Last(), "y")
 	if r.top < last+8 {
 		t.Errorf("plot top %v overlaps the legend at %v", r.top, last)
+	}
+}
+
+// A chart value is read-only while rendering: one can be rendered by many
+// requests at once (run with -race).
+func TestConcurrentRenders(t *testing.T) {
+	t.Parallel()
+	c := weekly10y()
+	var want bytes.Buffer
+	if err := c.Render(&want); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			var b bytes.Buffer
+			err := c.Render(&b)
+			if err == nil && b.String() != want.String() {
+				err = errors.New("concurrent render differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

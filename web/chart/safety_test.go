@@ -36,6 +36,21 @@ func TestSafeHref(t *testing.T) {
 	}
 }
 
+func TestHrefCheckerAgreesWithSafeHref(t *testing.T) {
+	t.Parallel()
+	var c hrefChecker
+	for _, h := range []string{
+		"https://jira.example.com/browse/A-1", "https://jira.example.com/browse/A-2", "https://jira.example.com/browse/A 3",
+		"https://jira.example.com/browse/A\\4", "https://jira.example.com/browse/\x01", "https://jira.example.com/browse/é",
+		"https://jira.example.com/browse/\ufffe", "https://jira.example.com/", "https://jira.example.com.evil/x",
+		"javascript:alert(1)", "https://jira.example.com/browse/" + strings.Repeat("a", 2100), "/local/path", "https://x",
+	} {
+		if got, want := c.safe(h), safeHref(h); got != want {
+			t.Errorf("checker(%q) = %q; safeHref %q", h, got, want)
+		}
+	}
+}
+
 func TestSanitizing(t *testing.T) {
 	t.Parallel()
 	ids := []struct{ in, want string }{

@@ -137,9 +137,10 @@ func (s *Scatter) drawCompact(r *renderer, w *buf, id, color string, idx []int) 
 
 	labels := make([]string, len(idx))
 	hrefs := make([]string, len(idx))
+	var check hrefChecker
 	for k, i := range idx {
 		labels[k] = s.Data[i].Label
-		hrefs[k] = safeHref(s.Data[i].Href)
+		hrefs[k] = check.safe(s.Data[i].Href)
 	}
 	lp := commonPrefix(labels)
 	// Links are usually <base><label> (a JIRA browse URL): then only the
@@ -330,4 +331,34 @@ func safeHref(h string) string {
 		return h
 	}
 	return ""
+}
+
+// hrefChecker is safeHref for many links to one site: once a link has
+// passed, others under the same scheme://host/ need only a scan for
+// unusual bytes instead of a full URL parse.
+type hrefChecker struct{ origin string }
+
+func (c *hrefChecker) safe(h string) string {
+	h = strings.TrimSpace(h)
+	if c.origin != "" && len(h) <= 2048 && strings.HasPrefix(h, c.origin) {
+		plain := true
+		for i := len(c.origin); i < len(h); i++ {
+			if b := h[i]; b < 0x21 || b >= 0x7f || b == '\\' {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			return h
+		}
+	}
+	h = safeHref(h)
+	if h != "" {
+		if i := strings.Index(h, "://"); i > 0 {
+			if j := strings.IndexByte(h[i+3:], '/'); j >= 0 {
+				c.origin = h[:i+3+j+1]
+			}
+		}
+	}
+	return h
 }

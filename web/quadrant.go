@@ -1,0 +1,498 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/vger-dev/vger/internal/flow"
+	"github.com/vger-dev/vger/internal/store"
+	"github.com/vger-dev/vger/web/chart"
+	"github.com/vger-dev/vger/web/views"
+)
+
+// boardFromURL loads the board named by the {team} and {board} URL parts.
+func (s *Server) boardFromURL(r *http.Request) (store.Board, error) {
+	b, err := s.Store.BoardBySlugs(r.Context(), chi.URLParam(r, "team"), chi.URLParam(r, "board"))
+	if err != nil {
+		return store.Board{}, NotFound("There is no such board. It may have been renamed or deleted; start from the team's page.")
+	}
+	return b, nil
+}
+
+func boardPath(b store.Board) string {
+	return "/teams/" + b.TeamSlug + "/boards/" + b.Slug
+}
+
+// withQuery appends an encoded query to a path.
+func withQuery(path string, q string) string {
+	if q == "" {
+		return path
+	}
+	return path + "?" + q
+}
+
+// quadrantSeries computes the view's weekly series.
+func (s *Server) quadrantSeries(r *http.Request) (store.Board, ViewParams, *boardData, flow.WeeklySeries, error) {
+	b, err := s.boardFromURL(r)
+	if err != nil {
+		return b, ViewParams{}, nil, flow.WeeklySeries{}, err
+	}
+	p, err := ParseViewParams(r.URL.Query(), b)
+	if err != nil {
+		return b, p, nil, flow.WeeklySeries{}, err
+	}
+	d, err := s.loadBoardData(r.Context(), b, p)
+	if err != nil {
+		return b, p, nil, flow.WeeklySeries{}, err
+	}
+	now := s.now()
+	from, to := p.Range(d.Flow, now)
+	series, err := d.Flow.Weekly(d.Facts, flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types, Absolute: p.Backlog == "absolute"}, now)
+	if err != nil {
+		return b, p, d, series, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+	}
+	return b, p, d, series, nil
+}
+
+// quadrant is the board's main view.
+func (s *Server) quadrant(w http.ResponseWriter, r *http.Request) error {
+	b, p, d, series, err := s.quadrantSeries(r)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Has("apply") {
+		// A submitted form: show it under its canonical URL.
+		http.Redirect(w, r, withQuery(boardPath(b), Encode(p.Canonical(b))), http.StatusSeeOther)
+		return nil
+	}
+	if p.Format == "json" {
+		return writeJSON(w, weeklyJSON(b, d, series))
+	}
+	m := s.quadrantView(b, p, d, series)
+	s.forUser(r, &m.Page, &m.Board)
+	return render(w, r, http.StatusOK, views.QuadrantPage(m))
+}
+
+func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series flow.WeeklySeries) views.Quadrant {
+	canon := Encode(p.Canonical(b))
+	path := boardPath(b)
+	unit := "Working days"
+	if d.Board.DayMode == "calendar" {
+		unit = "Calendar days"
+	}
+	qc := quadrantCharts{fb: d.Flow, series: series, tags: d.Tags, hide: p.Hide}
+	m := views.Quadrant{
+		Page:       views.Page{Title: b.Name + " · Quadrant", Version: s.Version},
+		Board:      s.boardHeader(b, d, "quadrant", canon),
+		Controls:   viewControls(b, p),
+		Permalink:  withQuery(path, Encode(p.Permalink(b, series.From, series.To))),
+		JSONURL:    withQuery(path, Encode(withFormat(p.Canonical(b), "json"))),
+		CSVURL:     withQuery(path+"/throughput.csv", canon),
+		LeadCSVURL: withQuery(path+"/leadtime.csv", canon),
+		RangeText:  fmt.Sprintf("Weeks of %s to %s", series.From, series.To.AddDays(-6)),
+		Window:     series.Window,
+	}
+	delivered, items := 0, 0
+	for _, wk := range series.Weeks {
+		if !wk.Partial {
+			delivered += wk.Throughput
+		}
+	}
+	for i := range d.Facts {
+		if d.Facts[i].InScope {
+			items++
+		}
+	}
+	switch {
+	case d.Status.LastOKAt == nil && items == 0:
+		m.Empty = "This board has not been synced yet. The first sync is running or queued; this page fills in when it finishes."
+	case items == 0:
+		m.Empty = "The board's filter matches no issues. Check the board filter and the extra JQL in the board's settings."
+	case delivered == 0:
+		m.Notices = append(m.Notices, "Nothing was delivered in these weeks: widen the range, or check the work types and the lead-time end column.")
+	}
+	if last := lastComplete(series); last != nil {
+		if ww, ok := last.WindowWeeks.Get(); ok && ww < series.Window {
+			if ww < 4 {
+				m.Notices = append(m.Notices, fmt.Sprintf("The board has only %d complete weeks of history: rolling lines need at least 4.", ww))
+			} else {
+				m.Notices = append(m.Notices, fmt.Sprintf("Rolling lines use the %d weeks available (the window is %d weeks).", ww, series.Window))
+			}
+		}
+	}
+	m.Stats = append(m.Stats, views.Stat{Label: "Delivered in complete weeks", Value: strconv.Itoa(delivered), TestID: "stat-delivered"})
+	for _, l := range series.Flat {
+		m.Stats = append(m.Stats, views.Stat{Label: fmt.Sprintf("%d%% of weeks delivered at least", l.Percent),
+			Value: strconv.Itoa(l.Count), TestID: fmt.Sprintf("stat-flat-%d", l.Percent)})
+	}
+	if last := lastComplete(series); last != nil {
+		for _, l := range last.LeadTime {
+			m.Stats = append(m.Stats, views.Stat{Label: fmt.Sprintf("%d%% finished within (last %d weeks)", l.Percent, series.Window),
+				Value: days(l.Value), TestID: fmt.Sprintf("stat-lead-%d", l.Percent)})
+		}
+	}
+	m.Charts = []views.ChartBlock{
+		{ID: "throughput", Explain: "Bars: items delivered each week (the current week is hatched). Stepped lines: at the 50/80/90% likelihood, the team delivered at least that many items a week over the rolling window; flat lines: the same over the whole range.",
+			Chart: qc.throughput().Component(), SVGURL: withQuery(path+"/chart/throughput.svg", canon), Table: throughputTable(series)},
+		{ID: "variation", Explain: "Population standard deviation of weekly throughput divided by its mean, over the rolling window: lower is more predictable.",
+			Chart: qc.variation().Component(), SVGURL: withQuery(path+"/chart/variation.svg", canon), Table: variationTable(series)},
+		{ID: "backlog", Explain: "Cumulative items created, delivered, and closed without being delivered (abandoned or straight to done). When created runs away from the other two, the backlog grows.",
+			Chart: qc.backlog().Component(), SVGURL: withQuery(path+"/chart/backlog.svg", canon), Table: backlogTable(series)},
+		{ID: "leadtime", Explain: "For items delivered in the rolling window: 50/80/90% of them finished within this many days from start to done.",
+			Chart: qc.leadTime(unit).Component(), SVGURL: withQuery(path+"/chart/leadtime.svg", canon), Table: leadTable(series)},
+		{ID: "states", Explain: "The same items' mean days in each in-progress column, stacked, so the stack is their mean lead time; the dashed line is their mean time flagged as blocked (an impediment). Hide columns with the checkboxes above.",
+			Chart: qc.states(unit).Component(), SVGURL: withQuery(path+"/chart/states.svg", canon), Table: statesTable(series)},
+		{ID: "netflow", Explain: "Items started (arrivals) against items delivered (departures) each week: more arrivals than departures means work in progress grows.",
+			Chart: qc.netFlow().Component(), SVGURL: withQuery(path+"/chart/netflow.svg", canon), Table: netFlowTable(series)},
+	}
+	return m
+}
+
+func withFormat(q map[string][]string, f string) map[string][]string {
+	q["format"] = []string{f}
+	return q
+}
+
+func lastComplete(s flow.WeeklySeries) *flow.Week {
+	for i := len(s.Weeks) - 1; i >= 0; i-- {
+		if !s.Weeks[i].Partial {
+			return &s.Weeks[i]
+		}
+	}
+	return nil
+}
+
+// days formats a duration in days for people: one decimal.
+func days(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return strconv.FormatFloat(math.Round(v*10)/10, 'f', 1, 64)
+}
+
+func optDays(o flow.Opt[float64]) string {
+	if v, ok := o.Get(); ok {
+		return days(v)
+	}
+	return "–"
+}
+
+func countAt(levels []flow.CountLevel, p int) string {
+	for _, l := range levels {
+		if l.Percent == p {
+			return strconv.Itoa(l.Count)
+		}
+	}
+	return "–"
+}
+
+func levelAt(levels []flow.Level, p int) string {
+	for _, l := range levels {
+		if l.Percent == p {
+			return days(l.Value)
+		}
+	}
+	return "–"
+}
+
+func weekRow(id string, w flow.Week, cells ...string) views.Row {
+	label := weekLabel(w.Monday)
+	if w.Partial {
+		label += " (so far)"
+	}
+	row := views.Row{TestID: id + "-" + w.Monday.String(), Cells: []views.Cell{{Text: label}}}
+	for i, c := range cells {
+		row.Cells = append(row.Cells, views.Cell{Text: c, TestID: fmt.Sprintf("%s-%s-%d", id, w.Monday, i+1)})
+	}
+	return row
+}
+
+func throughputTable(s flow.WeeklySeries) views.Table {
+	t := views.Table{Caption: "Throughput per week", Head: []string{"Week", "Delivered"}}
+	for _, p := range s.Percents {
+		t.Head = append(t.Head, fmt.Sprintf("%d%% likely", p))
+	}
+	for _, w := range s.Weeks {
+		cells := []string{strconv.Itoa(w.Throughput)}
+		for _, p := range s.Percents {
+			cells = append(cells, countAt(w.Likelihood, p))
+		}
+		t.Rows = append(t.Rows, weekRow("tp", w, cells...))
+	}
+	return t
+}
+
+func variationTable(s flow.WeeklySeries) views.Table {
+	t := views.Table{Caption: "Variation per week", Head: []string{"Week", "Variation", "Weeks in window"}}
+	for _, w := range s.Weeks {
+		v, n := "–", "–"
+		if x, ok := w.Variation.Get(); ok {
+			v = strconv.FormatFloat(math.Round(x*100)/100, 'f', 2, 64)
+		}
+		if x, ok := w.WindowWeeks.Get(); ok {
+			n = strconv.Itoa(x)
+		}
+		t.Rows = append(t.Rows, weekRow("var", w, v, n))
+	}
+	return t
+}
+
+func backlogTable(s flow.WeeklySeries) views.Table {
+	t := views.Table{Caption: "Backlog growth (cumulative, end of week)", Head: []string{"Week", "Created", "Delivered", "Closed, not delivered"}}
+	for _, w := range s.Weeks {
+		t.Rows = append(t.Rows, weekRow("bl", w, strconv.Itoa(w.Backlog.Created), strconv.Itoa(w.Backlog.Delivered), strconv.Itoa(w.Backlog.ClosedNotDelivered)))
+	}
+	return t
+}
+
+func leadTable(s flow.WeeklySeries) views.Table {
+	t := views.Table{Caption: "Lead time (days, rolling window)", Head: []string{"Week"}}
+	for _, p := range s.Percents {
+		t.Head = append(t.Head, fmt.Sprintf("%d%%", p))
+	}
+	t.Head = append(t.Head, "Items")
+	for _, w := range s.Weeks {
+		var cells []string
+		for _, p := range s.Percents {
+			cells = append(cells, levelAt(w.LeadTime, p))
+		}
+		cells = append(cells, strconv.Itoa(w.LeadItems))
+		t.Rows = append(t.Rows, weekRow("lt", w, cells...))
+	}
+	return t
+}
+
+func statesTable(s flow.WeeklySeries) views.Table {
+	t := views.Table{Caption: "Mean days per state (rolling window)", Head: append(append([]string{"Week"}, s.States...), "Outside the window", "Blocked")}
+	for _, w := range s.Weeks {
+		var cells []string
+		st, ok := w.ByState.Get()
+		for i := range s.States {
+			if ok && w.LeadItems > 0 {
+				cells = append(cells, days(st.InState[i]))
+			} else {
+				cells = append(cells, "–")
+			}
+		}
+		if ok && w.LeadItems > 0 {
+			cells = append(cells, days(st.Outside))
+		} else {
+			cells = append(cells, "–")
+		}
+		cells = append(cells, optDays(w.Blocked))
+		t.Rows = append(t.Rows, weekRow("st", w, cells...))
+	}
+	return t
+}
+
+func netFlowTable(s flow.WeeklySeries) views.Table {
+	t := views.Table{Caption: "Net flow per week", Head: []string{"Week", "Started", "Delivered", "Net"}}
+	for _, w := range s.Weeks {
+		t.Rows = append(t.Rows, weekRow("nf", w, strconv.Itoa(w.Started), strconv.Itoa(w.Throughput), strconv.Itoa(w.Started-w.Throughput)))
+	}
+	return t
+}
+
+// viewControls fills the view's form.
+func viewControls(b store.Board, p ViewParams) views.Controls {
+	c := views.Controls{Days: cmpOrStr(p.Days, b.DayMode), Backlog: cmpOrStr(p.Backlog, "relative"), Tags: p.Tags,
+		Window: b.RollingWeeks, Weeks: DefaultWeeks}
+	if p.Window != 0 {
+		c.Window = p.Window
+	}
+	if p.Weeks != 0 {
+		c.Weeks = p.Weeks
+	}
+	if !p.From.IsZero() {
+		c.From, c.Weeks = p.From.String(), 0
+	}
+	if !p.To.IsZero() {
+		c.To = p.To.String()
+	}
+	for _, wt := range b.WorkTypes {
+		c.Types = append(c.Types, views.Option{Value: wt.Name, Label: wt.Name, Selected: len(p.Types) == 0 || slices.Contains(p.Types, wt.Name)})
+	}
+	s, e := p.window(b)
+	for i, st := range b.States {
+		c.Starts = append(c.Starts, views.Option{Value: st.Name, Label: st.Name, Selected: i == s})
+		c.Ends = append(c.Ends, views.Option{Value: st.Name, Label: st.Name, Selected: i == e})
+		if i >= s && i < e {
+			c.Hide = append(c.Hide, views.Option{Value: st.Name, Label: st.Name, Selected: slices.Contains(p.Hide, st.Name)})
+		}
+	}
+	c.Hide = append(c.Hide, views.Option{Value: "outside", Label: "Outside the window", Selected: slices.Contains(p.Hide, "outside")})
+	return c
+}
+
+func cmpOrStr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// boardHeader is the strip above every board view.
+func (s *Server) boardHeader(b store.Board, d *boardData, active, canon string) views.BoardHeader {
+	h := views.BoardHeader{TeamName: teamName(d), TeamPath: "/teams/" + b.TeamSlug, BoardName: b.Name, Active: active,
+		Tabs: []views.Tab{
+			{ID: "quadrant", Label: "Quadrant", URL: withQuery(boardPath(b), canon)},
+			{ID: "prs", Label: "Pull requests", URL: withQuery(boardPath(b)+"/prs", rangeOnly(canon))},
+			{ID: "quarterly", Label: "Quarterly", URL: withQuery(boardPath(b)+"/quarterly", keepParams(canon, sharedParams))},
+			{ID: "settings", Label: "Settings", URL: boardPath(b) + "/settings"},
+		}}
+	row := s.boardRow(d.Status, nil)
+	h.DataAsOf, h.Syncing, h.Error, h.Advice = row.DataAsOf, row.Syncing, row.Error, row.Advice
+	if s.Jobs != nil {
+		h.RefreshURL = boardPath(b) + "/refresh"
+		h.Back = withQuery(boardPath(b), canon)
+		if active != "quadrant" {
+			h.Back = withQuery(boardPath(b)+"/"+active, canon)
+		}
+	}
+	return h
+}
+
+func teamName(d *boardData) string {
+	if d.Status.TeamName != "" {
+		return d.Status.TeamName
+	}
+	return d.Board.TeamSlug
+}
+
+func writeJSON(w http.ResponseWriter, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// weeklyJSONOut is the quadrant's ?format=json shape (documented in the README).
+type weeklyJSONOut struct {
+	Board     string            `json:"board"`
+	Team      string            `json:"team"`
+	From      string            `json:"from"`
+	To        string            `json:"to"`
+	Window    int               `json:"window_weeks"`
+	DayMode   string            `json:"day_mode"`
+	Start     string            `json:"start_state"`
+	End       string            `json:"end_state"`
+	Flat      map[string]int    `json:"flat_likelihood"`
+	FlatWeeks int               `json:"flat_weeks"`
+	Weeks     []weekJSON        `json:"weeks"`
+	States    []string          `json:"states"`
+	Extra     map[string]any    `json:"-"`
+	Units     map[string]string `json:"units"`
+}
+
+type weekJSON struct {
+	Week        string             `json:"week"`
+	Partial     bool               `json:"partial"`
+	Throughput  int                `json:"throughput"`
+	Started     int                `json:"started"`
+	Likelihood  map[string]int     `json:"likelihood,omitempty"`
+	Variation   *float64           `json:"variation"`
+	WindowWeeks *int               `json:"window_weeks"`
+	Created     int                `json:"backlog_created"`
+	Delivered   int                `json:"backlog_delivered"`
+	Closed      int                `json:"backlog_closed_not_delivered"`
+	LeadTime    map[string]float64 `json:"lead_time,omitempty"`
+	LeadItems   int                `json:"lead_items"`
+	ByState     map[string]float64 `json:"mean_days_by_state,omitempty"`
+	Blocked     *float64           `json:"mean_blocked_days"`
+}
+
+func weeklyJSON(b store.Board, d *boardData, s flow.WeeklySeries) weeklyJSONOut {
+	out := weeklyJSONOut{Board: b.Name, Team: d.Status.TeamName, From: s.From.String(), To: s.To.String(), Window: s.Window,
+		DayMode: d.Board.DayMode, Start: d.Board.States[d.Board.LeadStart].Name, End: d.Board.States[d.Board.LeadEnd].Name,
+		FlatWeeks: s.FlatWeeks, States: s.States, Units: map[string]string{"lead_time": "days", "mean_days_by_state": "days"}}
+	if s.Flat != nil {
+		out.Flat = map[string]int{}
+		for _, l := range s.Flat {
+			out.Flat[strconv.Itoa(l.Percent)] = l.Count
+		}
+	}
+	for _, w := range s.Weeks {
+		wj := weekJSON{Week: w.Monday.String(), Partial: w.Partial, Throughput: w.Throughput, Started: w.Started,
+			Variation: w.Variation.Ptr(), WindowWeeks: w.WindowWeeks.Ptr(), Created: w.Backlog.Created,
+			Delivered: w.Backlog.Delivered, Closed: w.Backlog.ClosedNotDelivered, LeadItems: w.LeadItems, Blocked: w.Blocked.Ptr()}
+		if w.Likelihood != nil {
+			wj.Likelihood = map[string]int{}
+			for _, l := range w.Likelihood {
+				wj.Likelihood[strconv.Itoa(l.Percent)] = l.Count
+			}
+		}
+		if w.LeadTime != nil {
+			wj.LeadTime = map[string]float64{}
+			for _, l := range w.LeadTime {
+				wj.LeadTime[strconv.Itoa(l.Percent)] = round4(l.Value)
+			}
+		}
+		if st, ok := w.ByState.Get(); ok && w.LeadItems > 0 {
+			wj.ByState = map[string]float64{"outside": round4(st.Outside)}
+			for i, n := range s.States {
+				wj.ByState[n] = round4(st.InState[i])
+			}
+		}
+		out.Weeks = append(out.Weeks, wj)
+	}
+	return out
+}
+
+func round4(v float64) float64 { return math.Round(v*10000) / 10000 }
+
+// chartSVG serves one quadrant chart as a standalone .svg file.
+func (s *Server) chartSVG(w http.ResponseWriter, r *http.Request) error {
+	b, p, d, series, err := s.quadrantSeries(r)
+	if err != nil {
+		return err
+	}
+	unit := "Working days"
+	if d.Board.DayMode == "calendar" {
+		unit = "Calendar days"
+	}
+	qc := quadrantCharts{fb: d.Flow, series: series, tags: d.Tags, hide: p.Hide}
+	var c *chart.Chart
+	switch name := strings.TrimSuffix(chiParam(r, "chart"), ".svg"); name {
+	case "throughput":
+		c = qc.throughput()
+	case "variation":
+		c = qc.variation()
+	case "backlog":
+		c = qc.backlog()
+	case "leadtime":
+		c = qc.leadTime(unit)
+	case "states":
+		c = qc.states(unit)
+	case "netflow":
+		c = qc.netFlow()
+	default:
+		return NotFound("There is no chart " + name + " on this board: throughput, variation, backlog, leadtime, states or netflow.")
+	}
+	c.Class = ""
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s-%s.svg"`, b.Slug, c.ID, series.To))
+	return c.Standalone(w)
+}
+
+func chiParam(r *http.Request, name string) string { return chi.URLParam(r, name) }
+
+// rangeOnly keeps the parameters every board view shares (range, day mode,
+// window, tags), so switching views keeps the range.
+func rangeOnly(canon string) string {
+	q, _ := url.ParseQuery(canon)
+	out := url.Values{}
+	for _, k := range []string{"weeks", "from", "to", "days", "window", "tags"} {
+		if v, ok := q[k]; ok {
+			out[k] = v
+		}
+	}
+	return Encode(out)
+}

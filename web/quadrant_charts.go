@@ -1,0 +1,207 @@
+package web
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/vger-dev/vger/internal/flow"
+	"github.com/vger-dev/vger/web/chart"
+)
+
+// quadrantCharts builds the quadrant's charts from a weekly series.
+type quadrantCharts struct {
+	fb     *flow.Board
+	series flow.WeeklySeries
+	tags   []flow.Tag
+	hide   []string
+}
+
+func (q quadrantCharts) xScale() chart.Time {
+	return chart.Time{Loc: q.fb.Location(), Period: chart.Week}
+}
+
+func (q quadrantCharts) x(w flow.Week) float64 { return chart.T(w.Monday.Start(q.fb.Location())) }
+
+// markers are the release tags within the shown weeks.
+func (q quadrantCharts) markers() chart.Layer {
+	if len(q.tags) == 0 {
+		return nil
+	}
+	loc := q.fb.Location()
+	return tagLayer(loc, q.tags, q.series.From.Start(loc), q.series.To.AddDays(1).Start(loc))
+}
+
+func withMarkers(layers []chart.Layer, m chart.Layer) []chart.Layer {
+	if m == nil {
+		return layers
+	}
+	return append(layers, m)
+}
+
+func pctLabel(p int) string { return fmt.Sprintf("%d%% likely", p) }
+
+func (q quadrantCharts) throughput() *chart.Chart {
+	var bars []chart.Datum
+	lines := map[int][]chart.Datum{}
+	for _, w := range q.series.Weeks {
+		x := q.x(w)
+		bars = append(bars, chart.Datum{X: x, Y: float64(w.Throughput), Partial: w.Partial})
+		for _, p := range q.series.Percents {
+			y := chart.Missing
+			for _, l := range w.Likelihood {
+				if l.Percent == p {
+					y = float64(l.Count)
+				}
+			}
+			lines[p] = append(lines[p], chart.Datum{X: x, Y: y})
+		}
+	}
+	layers := []chart.Layer{&chart.Bars{ID: "delivered", PartialLabel: "This week (so far)",
+		Series: []chart.Series{{Name: "Delivered", Style: chart.ThroughputStyle, Data: bars}}}}
+	for _, p := range q.series.Percents {
+		layers = append(layers, &chart.Line{ID: fmt.Sprintf("p%d", p), Name: pctLabel(p) + " (rolling)", Style: chart.Likelihood(p), Step: true, Data: lines[p]})
+	}
+	for _, l := range q.series.Flat {
+		st := chart.Likelihood(l.Percent)
+		st.Width = 1
+		layers = append(layers, &chart.HLine{ID: fmt.Sprintf("flat%d", l.Percent), Name: fmt.Sprintf("%d%% over the range", l.Percent),
+			Y: float64(l.Count), Label: fmt.Sprintf("%d%% ≥ %d", l.Percent, l.Count), Style: st})
+	}
+	return &chart.Chart{ID: "throughput", Title: "Throughput: items delivered per week", YLabel: "Items delivered",
+		X: q.xScale(), Y: chart.Linear{Integer: true, Unit: "items"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
+}
+
+func (q quadrantCharts) variation() *chart.Chart {
+	var data []chart.Datum
+	for _, w := range q.series.Weeks {
+		y := chart.Missing
+		if v, ok := w.Variation.Get(); ok {
+			y = v
+		}
+		data = append(data, chart.Datum{X: q.x(w), Y: y})
+	}
+	layers := []chart.Layer{&chart.Line{ID: "variation", Name: "Variation (rolling)", Style: chart.Style{Color: chart.Purple}, Data: data}}
+	return &chart.Chart{ID: "variation", Title: "Variation: how predictable weekly throughput is", YLabel: "Std dev ÷ mean",
+		X: q.xScale(), Y: chart.Linear{}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
+}
+
+func (q quadrantCharts) backlog() *chart.Chart {
+	var created, delivered, closed []chart.Datum
+	for _, w := range q.series.Weeks {
+		x := q.x(w)
+		created = append(created, chart.Datum{X: x, Y: float64(w.Backlog.Created)})
+		delivered = append(delivered, chart.Datum{X: x, Y: float64(w.Backlog.Delivered)})
+		closed = append(closed, chart.Datum{X: x, Y: float64(w.Backlog.ClosedNotDelivered)})
+	}
+	layers := []chart.Layer{
+		&chart.Line{ID: "created", Name: "Created", Style: chart.CreatedStyle, Data: created, Dots: true},
+		&chart.Line{ID: "delivered", Name: "Delivered", Style: chart.DeliveredStyle, Data: delivered, Dots: true},
+		&chart.Line{ID: "closed", Name: "Closed, not delivered", Style: chart.ClosedStyle, Data: closed, Dots: true},
+	}
+	return &chart.Chart{ID: "backlog", Title: "Backlog growth: created vs finished (cumulative)", YLabel: "Items",
+		X: q.xScale(), Y: chart.Linear{Integer: true, Unit: "items"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
+}
+
+func (q quadrantCharts) leadTime(unit string) *chart.Chart {
+	lines := map[int][]chart.Datum{}
+	for _, w := range q.series.Weeks {
+		for _, p := range q.series.Percents {
+			y := chart.Missing
+			for _, l := range w.LeadTime {
+				if l.Percent == p {
+					y = l.Value
+				}
+			}
+			lines[p] = append(lines[p], chart.Datum{X: q.x(w), Y: y})
+		}
+	}
+	var layers []chart.Layer
+	for _, p := range q.series.Percents {
+		layers = append(layers, &chart.Line{ID: fmt.Sprintf("p%d", p), Name: fmt.Sprintf("%d%% finished within", p), Style: chart.Likelihood(p), Data: lines[p], Dots: true})
+	}
+	return &chart.Chart{ID: "leadtime", Title: "Lead time: days from start to done (rolling)", YLabel: unit,
+		X: q.xScale(), Y: chart.Linear{Unit: "days"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
+}
+
+// states is the detailed lead-time view: the mean time per state of the
+// items in each week's window, stacked so the stack is their mean lead time.
+func (q quadrantCharts) states(unit string) *chart.Chart {
+	names := append(slices.Clone(q.series.States), "outside")
+	data := make([][]chart.Datum, len(names))
+	for _, w := range q.series.Weeks {
+		st, ok := w.ByState.Get()
+		for i := range names {
+			y := chart.Missing
+			if ok && w.LeadItems > 0 {
+				if i < len(st.InState) {
+					y = st.InState[i]
+				} else {
+					y = st.Outside
+				}
+			}
+			data[i] = append(data[i], chart.Datum{X: q.x(w), Y: y})
+		}
+	}
+	var series []chart.Series
+	for i, n := range names {
+		if slices.Contains(q.hide, n) {
+			continue
+		}
+		style := chart.Categorical(i)
+		label := n
+		if n == "outside" {
+			style, label = chart.Style{Color: chart.Grey}, "Outside the window"
+		}
+		series = append(series, chart.Series{ID: stateID(n), Name: label, Style: style, Data: data[i]})
+	}
+	var blocked []chart.Datum
+	for _, w := range q.series.Weeks {
+		y := chart.Missing
+		if v, ok := w.Blocked.Get(); ok && w.LeadItems > 0 {
+			y = v
+		}
+		blocked = append(blocked, chart.Datum{X: q.x(w), Y: y})
+	}
+	layers := []chart.Layer{&chart.Bars{ID: "states", Stacked: true, Series: series},
+		&chart.Line{ID: "blocked", Name: "Blocked (mean, flagged as impediment)", Style: chart.Style{Color: chart.Vermillion, Dash: "4 3"}, Step: true, Data: blocked}}
+	return &chart.Chart{ID: "states", Title: "Where the time goes: mean days per state (rolling)", YLabel: unit,
+		X: q.xScale(), Y: chart.Linear{Unit: "days"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
+}
+
+func (q quadrantCharts) netFlow() *chart.Chart {
+	var started, delivered []chart.Datum
+	for _, w := range q.series.Weeks {
+		x := q.x(w)
+		started = append(started, chart.Datum{X: x, Y: float64(w.Started), Partial: w.Partial})
+		delivered = append(delivered, chart.Datum{X: x, Y: float64(w.Throughput), Partial: w.Partial})
+	}
+	layers := []chart.Layer{&chart.Bars{ID: "flow", PartialLabel: "This week (so far)", Series: []chart.Series{
+		{ID: "started", Name: "Started (arrivals)", Style: chart.Style{Color: chart.Orange}, Data: started},
+		{ID: "delivered", Name: "Delivered (departures)", Style: chart.ThroughputStyle, Data: delivered},
+	}}}
+	return &chart.Chart{ID: "netflow", Title: "Net flow: started vs delivered per week", YLabel: "Items", Height: 220,
+		X: q.xScale(), Y: chart.Linear{Integer: true, Unit: "items"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
+}
+
+func stateID(name string) string {
+	out := make([]rune, 0, len(name))
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			out = append(out, r)
+		case r >= 'A' && r <= 'Z':
+			out = append(out, r+'a'-'A')
+		default:
+			if len(out) > 0 && out[len(out)-1] != '-' {
+				out = append(out, '-')
+			}
+		}
+	}
+	return string(out)
+}
+
+// weekLabel is how a week is written in tables and CSVs.
+func weekLabel(d flow.Date) string { return d.String() }
+
+var _ = time.Monday
