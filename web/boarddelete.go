@@ -16,7 +16,7 @@ func (s *Server) boardDeleteView(w http.ResponseWriter, r *http.Request, t store
 		return views.ConfirmDelete{}, err
 	}
 	cons := append([]string{"its settings, facts and sync history"}, impactLines(im)...)
-	return views.ConfirmDelete{Page: s.page(w, r, "Delete "+b.Name, teamCrumbs(t, views.Crumb{Label: b.Name + " settings", Href: boardURL(t, b) + "/settings"}, views.Crumb{Label: "Delete"})...),
+	return views.ConfirmDelete{Page: s.page(w, r, "Delete "+b.Name, teamCrumbs(t, views.Crumb{Label: b.Name, Href: boardURL(t, b)}, views.Crumb{Label: "Settings", Href: boardURL(t, b) + "/settings"}, views.Crumb{Label: "Delete"})...),
 		Heading: "Delete the board " + b.Name + "?", Kind: "board", Name: b.Name, Consequences: cons,
 		Action: boardURL(t, b) + "/delete", Cancel: boardURL(t, b) + "/settings"}, nil
 }

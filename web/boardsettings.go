@@ -57,7 +57,7 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, t store.
 		return err
 	}
 	m := views.BoardSettings{
-		Page:        s.page(w, r, b.Name+" settings", teamCrumbs(t, views.Crumb{Label: b.Name + " settings"})...),
+		Page:        s.page(w, r, b.Name+" settings", teamCrumbs(t, views.Crumb{Label: b.Name, Href: boardURL(t, b)}, views.Crumb{Label: "Settings"})...),
 		TeamName:    t.Name,
 		BoardName:   b.Name,
 		SettingsURL: boardURL(t, b) + "/settings",

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/vger-dev/vger/internal/github"
 	"github.com/vger-dev/vger/internal/jira"
 	"github.com/vger-dev/vger/internal/pgtest"
 	"github.com/vger-dev/vger/internal/retry"
@@ -39,6 +40,7 @@ type env struct {
 type envOpts struct {
 	sim    bool
 	issues int
+	github bool // the simulated GitHub behind the sources too
 	worker bool             // run River workers (browser tests)
 	now    func() time.Time // the simulated clock's start (default sim.DefaultStart)
 }
@@ -52,7 +54,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 		if o.issues == 0 {
 			o.issues = 200
 		}
-		sm, err := sim.New(sim.Options{Seed: 7, Issues: o.issues, Now: o.now})
+		sm, err := sim.New(sim.Options{Seed: 7, Issues: o.issues, PRs: 120, Now: o.now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,6 +69,14 @@ func newEnv(t *testing.T, o envOpts) *env {
 		e.sim = sm
 		e.syncer = &vsync.Syncer{Store: st, Tracker: vsync.NewJiraTracker(c), Now: sm.Now, History: 3 * 365 * 24 * time.Hour,
 			Secrets: []string{"sim-jira-token"}}
+		if o.github {
+			gh, err := github.New(github.Config{APIURL: srv.URL + "/github/", Token: "sim-github-token", Transport: tr,
+				Sleep: tr.Sleep, PreferREST: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.syncer.CodeHost = vsync.GitHubHost{Client: gh}
+		}
 		s.Sources = e.syncer
 		s.Now = sm.Now
 		s.Secrets = []string{"sim-jira-token"}

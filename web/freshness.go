@@ -50,7 +50,12 @@ func (s *Server) freshness(ctx context.Context) (freshness, error) {
 	return f, nil
 }
 
-// queued describes a job waiting for a worker ("" when none waits).
+// waiting reports whether a job waits for a worker (not for its retry).
+func waiting(j store.Job, ok bool) bool {
+	return ok && j.Active() && j.State != "running" && j.State != "retryable" && !(j.Attempt > 0 && j.LastError != "")
+}
+
+// queued describes a job waiting for a worker or its retry ("" when none).
 func (s *Server) queued(j store.Job, ok bool, what string) string {
 	if !ok || !j.Active() || j.State == "running" {
 		return ""
@@ -91,6 +96,7 @@ func (s *Server) boardRow(b store.BoardStatus, jobs jobIndex) views.BoardRow {
 	}
 	if j, ok := jobs[jobKey{"sync_board", b.BoardID}]; row.Syncing == "" {
 		row.Queued = s.queued(j, ok, "sync")
+		row.Waiting = waiting(j, ok)
 	}
 	if j, ok := jobs[jobKey{"rebuild_facts", b.BoardID}]; ok && j.Active() {
 		row.Rebuild = "rebuilding facts with new settings"
@@ -117,6 +123,7 @@ func (s *Server) repoRow(r store.RepoStatus, boards string, jobs jobIndex) views
 		}
 	} else if j, ok := jobs[jobKey{"sync_repo", r.RepoID}]; ok {
 		row.Queued = s.queued(j, ok, "check and sync")
+		row.Waiting = waiting(j, ok)
 	}
 	if r.LastError != "" && (r.LastOKAt == nil || (r.LastErrorAt != nil && r.LastErrorAt.After(*r.LastOKAt))) {
 		row.Error = r.LastError

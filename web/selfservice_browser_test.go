@@ -230,48 +230,45 @@ func TestBrowserSelfService(t *testing.T) {
 	p.snap("team-delete")
 	p.open("/", testid("team"))
 	p.snap("home")
+	p.open("/teams/payments/boards/payments-board", testid("tab-settings"))
+	p.snap("quadrant")
 	p.open("/teams/nope", testid("error-status"))
 	p.snap("not-found")
 }
 
-// TestBrowserLinkRepository links a repository with a code host that has
-// none: the form refuses a malformed name beside the field, links a
-// well-formed one, and the background check's failure shows with advice.
+// TestBrowserLinkRepository links repositories with the simulated GitHub
+// behind the sources and River workers syncing them: the form refuses a
+// malformed name beside the field; a real repository is linked and its
+// pull requests and tags arrive; one GitHub does not have is linked too,
+// and the background check's failure shows with what to do.
 func TestBrowserLinkRepository(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, envOpts{worker: true})
+	e := newEnv(t, envOpts{sim: true, github: true, worker: true})
 	seedBoard(t, e)
-	e.syncer = &vsync.Syncer{Store: e.st, CodeHost: missingHost{}, Now: e.s.Now}
-	e.s.Sources = e.syncer
-	jobs, err := vsync.NewClient(e.st, e.syncer, vsync.ClientOptions{Concurrency: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.jobs, e.s.Jobs = jobs, jobs
-	e.h = e.s.Routes()
 	finished := e.worker(t)
 	srv := httptest.NewServer(e.h)
 	defer srv.Close()
 	p := page{t: t, ctx: browsertest.Tab(t), url: srv.URL}
+	real := e.sim.BoardRepos(3)[0].FullName
 
 	p.open(settingsURL+"#repos", testid("repo-form"))
 	p.do(chromedp.SendKeys(q(testid("input-repo")), "acme\r"), chromedp.WaitVisible(q(testid("error-repo"))))
 	if got := p.text(testid("error-repo")); !strings.HasPrefix(got, `"acme" is not owner/name`) {
 		t.Fatalf("error %q", got)
 	}
-	p.do(chromedp.Clear(q(testid("input-repo"))), chromedp.SendKeys(q(testid("input-repo")), "acme/payments-api\r"),
-		chromedp.WaitVisible(q(testid("linked-repo"))))
+	p.do(chromedp.Clear(q(testid("input-repo"))), chromedp.SendKeys(q(testid("input-repo")), real+"\r"),
+		chromedp.WaitVisible(q(`[data-testid="linked-repo"][data-repo="`+real+`"]`)))
+	finished(vsync.SyncRepoArgs{}.Kind(), false)
+	p.do(chromedp.SendKeys(q(testid("input-repo")), "acme/no-such-repo\r"), chromedp.WaitVisible(q(`[data-repo="acme/no-such-repo"]`)))
 	finished(vsync.SyncRepoArgs{}.Kind(), true)
-	p.do(chromedp.Reload(), chromedp.WaitVisible(q(testid("linked-repo")+" .sync-error")))
-	if got := p.text(testid("linked-repo")); !strings.Contains(got, "not found") || !strings.Contains(got, "GitHub has no such repository") {
-		t.Fatalf("linked repo %q", got)
+	p.do(chromedp.Reload(), chromedp.WaitVisible(q(`[data-repo="acme/no-such-repo"] .sync-error`)))
+	if got := p.text(`[data-repo="acme/no-such-repo"]`); !strings.Contains(got, "GitHub has no such repository") {
+		t.Fatalf("missing repository: %q", got)
+	}
+	if got := p.text(`[data-repo="` + real + `"]`); !strings.Contains(got, "pull requests") || !strings.Contains(got, "data as of") {
+		t.Fatalf("synced repository: %q", got)
 	}
 	p.snap("settings-repos")
-}
-
-// missingHost is GitHub without the repository.
-type missingHost struct{ vsync.CodeHost }
-
-func (missingHost) PullRequests(context.Context, string, string, string) (vsync.CodePage, error) {
-	return vsync.CodePage{}, fmt.Errorf("not found in GitHub (HTTP 404)")
+	p.open("/teams/payments", testid("repo-row"))
+	p.snap("team-repos")
 }

@@ -38,7 +38,7 @@ func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		if row.Syncing != "" || (row.Rebuild != "" && !strings.Contains(row.Rebuild, "queued")) {
 			running++
-		} else if row.Queued != "" || row.Rebuild != "" {
+		} else if row.Waiting || row.Rebuild != "" {
 			queued++
 		}
 		m.Boards = append(m.Boards, row)
@@ -57,7 +57,7 @@ func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) error {
 		row := s.repoRow(rs, strings.Join(on, ", "), fr.jobs)
 		if row.Syncing != "" {
 			running++
-		} else if row.Queued != "" {
+		} else if row.Waiting {
 			queued++
 		}
 		m.Repos = append(m.Repos, row)
