@@ -40,7 +40,7 @@ type env struct {
 type envOpts struct {
 	sim    bool
 	issues int
-	github bool // the simulated GitHub behind the sources too
+	github bool             // the simulated GitHub behind the sources too
 	worker bool             // run River workers (browser tests)
 	now    func() time.Time // the simulated clock's start (default sim.DefaultStart)
 }
