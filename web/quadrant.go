@@ -346,6 +346,12 @@ func (s *Server) boardHeader(b store.Board, d *boardData, active, canon string) 
 			{ID: "quadrant", Label: "Quadrant", URL: withQuery(boardPath(b), canon)},
 			{ID: "prs", Label: "Pull requests", URL: withQuery(boardPath(b)+"/prs", rangeOnly(canon))},
 			{ID: "quarterly", Label: "Quarterly", URL: withQuery(boardPath(b)+"/quarterly", keepParams(canon, sharedParams))},
+			{ID: "flow", Label: "Flow", URL: flowSpec.tabURL(b, canon)},
+			{ID: "aging", Label: "Aging WIP", URL: agingSpec.tabURL(b, canon)},
+			{ID: "blocked", Label: "Impediments", URL: blockedSpec.tabURL(b, canon)},
+			{ID: "forecast", Label: "Forecast", URL: forecastSpec.tabURL(b, canon)},
+			{ID: "quality", Label: "Data quality", URL: qualitySpec.tabURL(b, canon)},
+			{ID: "compare", Label: "Compare", URL: compareSpec.tabURL(b, canon)},
 			{ID: "settings", Label: "Settings", URL: boardPath(b) + "/settings"},
 		}}
 	row := s.boardRow(d.Status, nil)

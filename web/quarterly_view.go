@@ -84,7 +84,7 @@ func (s *Server) quarterlyView(q *quarterly) views.Quarterly {
 		m.Stats = append(m.Stats, views.Stat{Label: fmt.Sprintf("%d%% of quarters delivered at least", l.Percent),
 			Value: strconv.Itoa(l.Count), TestID: fmt.Sprintf("stat-flat-%d", l.Percent)})
 	}
-	m.Forecast = s.forecastView(q, canonQ, path)
+	m.Forecast = s.nextQuarterView(q, canonQ, path)
 	m.Throughput = views.ChartBlock{ID: "quarterly",
 		Explain: "Bars: items delivered per quarter, each counted once, in the quarter it was finally done (a reopened item counts when it is done again). The current quarter is hatched: it is not over. Flat lines: in 50/80/90% of the complete quarters shown, the team delivered at least that many items.",
 		Chart:   q.throughputChart().Component(), SVGURL: withQuery(base+"/chart/quarterly-throughput.svg", canon), Table: quarterTable(q)}
@@ -99,8 +99,8 @@ func (s *Server) quarterlyView(q *quarterly) views.Quarterly {
 	return m
 }
 
-// forecastView is the next-quarter box.
-func (s *Server) forecastView(q *quarterly, canon url.Values, path string) views.Forecast {
+// nextQuarterView is the next-quarter box.
+func (s *Server) nextQuarterView(q *quarterly, canon url.Values, path string) views.Forecast {
 	fc := q.forecast
 	end := fc.Start.Start(time.UTC).AddDate(0, 3, -1)
 	f := views.Forecast{Heading: fmt.Sprintf("Next quarter: %s (%s – %s)", quarterLabel(fc.Start), fc.Start.Start(time.UTC).Format("2 Jan"), end.Format("2 Jan 2006"))}
@@ -219,14 +219,6 @@ func cloneValues(q url.Values) url.Values {
 		out[k] = slices.Clone(vs)
 	}
 	return out
-}
-
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 func quarterRow(id string, qq flow.Quarter, cells ...string) views.Row {

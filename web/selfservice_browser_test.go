@@ -56,21 +56,21 @@ func (e *env) worker(t *testing.T) func(kind string, failed bool) {
 	}
 }
 
-// page runs browser actions, failing the test on error.
-type page struct {
+// tab runs browser actions, failing the test on error.
+type tab struct {
 	t   *testing.T
 	ctx context.Context
 	url string
 }
 
-func (p page) do(actions ...chromedp.Action[chromedp.Void]) {
+func (p tab) do(actions ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
 	if err := chromedp.Do(p.ctx, actions...); err != nil {
 		p.t.Fatal(err)
 	}
 }
 
-func (p page) text(sel string) string {
+func (p tab) text(sel string) string {
 	p.t.Helper()
 	s, err := chromedp.Run(p.ctx, chromedp.Text(q(sel)))
 	if err != nil {
@@ -79,14 +79,14 @@ func (p page) text(sel string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-func (p page) open(path string, wait string) {
+func (p tab) open(path string, wait string) {
 	p.t.Helper()
 	p.do(chromedp.Navigate(p.url+path), chromedp.WaitVisible(q(wait)))
 }
 
 // snap keeps a full-page screenshot of the current page in
 // $VGER_SCREENSHOT_DIR (for people to look at; nothing is compared).
-func (p page) snap(name string) {
+func (p tab) snap(name string) {
 	p.t.Helper()
 	dir := os.Getenv("VGER_SCREENSHOT_DIR")
 	if dir == "" {
@@ -116,7 +116,7 @@ func TestBrowserSelfService(t *testing.T) {
 	finished := e.worker(t)
 	srv := httptest.NewServer(e.h)
 	defer srv.Close()
-	p := page{t: t, ctx: browsertest.Tab(t), url: srv.URL}
+	p := tab{t: t, ctx: browsertest.Tab(t), url: srv.URL}
 
 	// Create a team, from the keyboard: type the name and press Enter.
 	p.open("/", testid("empty-state"))
@@ -248,7 +248,7 @@ func TestBrowserLinkRepository(t *testing.T) {
 	finished := e.worker(t)
 	srv := httptest.NewServer(e.h)
 	defer srv.Close()
-	p := page{t: t, ctx: browsertest.Tab(t), url: srv.URL}
+	p := tab{t: t, ctx: browsertest.Tab(t), url: srv.URL}
 	real := e.sim.BoardRepos(3)[0].FullName
 
 	p.open(settingsURL+"#repos", testid("repo-form"))
