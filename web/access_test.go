@@ -28,7 +28,7 @@ func as(email string) http.Header {
 // fill puts real names into a route pattern, so a route that forgot its
 // role check would reach a real handler and change something.
 func fill(pattern string) string {
-	return strings.NewReplacer("{team}", "payments", "{board}", "payments", "{repo}", "1", "{chart}", "throughput.svg", "/*", "/css/vger.css").Replace(pattern)
+	return strings.NewReplacer("{team}", "payments", "{board}", "payments", "{repo}", "1", "{note}", "1", "{chart}", "throughput.svg", "/*", "/css/vger.css").Replace(pattern)
 }
 
 // Every route that changes something (any method but GET and HEAD)

@@ -106,7 +106,7 @@ func (s *Server) blockedView(bd *blockedData, canon url.Values) views.BoardView 
 		{Label: "Blocked days in complete weeks", Value: days(blockedDays), TestID: "stat-blocked-days"},
 		{Label: "Complete weeks with an impediment", Value: strconv.Itoa(weeks), TestID: "stat-blocked-weeks"},
 	}
-	bc := blockedCharts{fb: d.Flow, imp: imp, tags: d.Tags, unit: dayUnit(d)}
+	bc := blockedCharts{fb: d.Flow, imp: imp, tags: d.Tags, notes: d.Notes, unit: dayUnit(d)}
 	svg := func(name string) string { return withQuery(path+"/chart/"+name+".svg", q) }
 	table := impedimentTable(imp)
 	m.Charts = []views.ChartBlock{
@@ -151,14 +151,15 @@ func impedimentTable(imp flow.Impediments) views.Table {
 }
 
 type blockedCharts struct {
-	fb   *flow.Board
-	imp  flow.Impediments
-	tags []flow.Tag
-	unit string
+	fb    *flow.Board
+	imp   flow.Impediments
+	tags  []flow.Tag
+	notes []store.Annotation
+	unit  string
 }
 
 func (c blockedCharts) qc() quadrantCharts {
-	return quadrantCharts{fb: c.fb, series: flow.WeeklySeries{From: c.imp.From, To: c.imp.To}, tags: c.tags}
+	return quadrantCharts{fb: c.fb, series: flow.WeeklySeries{From: c.imp.From, To: c.imp.To}, tags: c.tags, notes: c.notes}
 }
 
 func (c blockedCharts) items() *chart.Chart {
@@ -226,7 +227,7 @@ func (s *Server) blockedSVG(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	bc := blockedCharts{fb: bd.d.Flow, imp: bd.imp, tags: bd.d.Tags, unit: dayUnit(bd.d)}
+	bc := blockedCharts{fb: bd.d.Flow, imp: bd.imp, tags: bd.d.Tags, notes: bd.d.Notes, unit: dayUnit(bd.d)}
 	var c *chart.Chart
 	switch name := strings.TrimSuffix(chi.URLParam(r, "chart"), ".svg"); name {
 	case "blockeditems":

@@ -19,6 +19,7 @@ type boardData struct {
 	Facts  []flow.IssueFacts
 	Byid   map[string]*store.Fact // stored rows by issue id, for summaries and keys
 	Tags   []flow.Tag
+	Notes  []store.Annotation // the board's annotations (none with notes=off)
 	Status store.BoardStatus
 }
 
@@ -84,6 +85,11 @@ func (s *Server) loadBoardDataWith(ctx context.Context, b store.Board, p ViewPar
 			if re == nil || re.MatchString(t.Name) {
 				d.Tags = append(d.Tags, flow.Tag{Repo: t.Repo, Name: t.Name, At: t.At})
 			}
+		}
+	}
+	if p.Notes {
+		if d.Notes, err = s.Store.Annotations(ctx, b.ID); err != nil {
+			return nil, err
 		}
 	}
 	if d.Status, err = s.Store.BoardStatus(ctx, b.ID); err != nil {

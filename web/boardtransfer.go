@@ -31,7 +31,11 @@ func (s *Server) boardExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body := settings.FromBoard(b, cat, repos).JSON()
+	notes, err := s.Store.Annotations(r.Context(), b.ID)
+	if err != nil {
+		return err
+	}
+	body := settings.FromBoard(b, cat, repos).WithAnnotations(notes).JSON()
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s-settings.json"`, t.Slug, b.Slug))
 	w.Header().Set("Cache-Control", "no-store")
@@ -68,6 +72,10 @@ func (s *Server) boardImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	repos, bad := parseRepos(doc.Repos)
 	msgs = append(msgs, bad...)
+	notes, hasNotes, noteProbs := doc.ApplyAnnotations()
+	for _, p := range noteProbs {
+		msgs = append(msgs, p.Message)
+	}
 	cat, err := vsync.Catalog(r.Context(), s.Store)
 	if err != nil {
 		return err
@@ -93,6 +101,15 @@ func (s *Server) boardImport(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		notice += " " + linked
+	}
+	if hasNotes {
+		changed, err := s.Store.ReplaceAnnotations(r.Context(), nb, notes, s.audit(r, "annotation.import", "", nil, nil))
+		if err != nil {
+			return err
+		}
+		if changed {
+			notice += " " + plural(len(notes), "annotation", "annotations") + " imported."
+		}
 	}
 	return s.redirect(w, r, boardURL(t, nb)+"/settings", "Imported. "+strings.TrimPrefix(notice, "Settings saved. "))
 }

@@ -102,7 +102,7 @@ func (s *Server) flowView(fd *flowData, canon map[string][]string) views.BoardVi
 	b, p, d := fd.b, fd.p, fd.d
 	path := boardPath(b) + flowSpec.path
 	q := Encode(canon)
-	fc := flowCharts{fb: d.Flow, cfd: fd.cfd, weekly: fd.weekly, tags: d.Tags}
+	fc := flowCharts{fb: d.Flow, cfd: fd.cfd, weekly: fd.weekly, tags: d.Tags, notes: d.Notes}
 	from, to := fd.weekly.From, fd.weekly.To
 	if n := len(fd.cfd.Days); n > 0 {
 		from, to = fd.cfd.Days[0].Date, fd.cfd.Days[n-1].Date
@@ -251,7 +251,7 @@ func (s *Server) flowSVG(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	fc := flowCharts{fb: fd.d.Flow, cfd: fd.cfd, weekly: fd.weekly, tags: fd.d.Tags}
+	fc := flowCharts{fb: fd.d.Flow, cfd: fd.cfd, weekly: fd.weekly, tags: fd.d.Tags, notes: fd.d.Notes}
 	var c *chart.Chart
 	switch name := strings.TrimSuffix(chi.URLParam(r, "chart"), ".svg"); name {
 	case "cfd":

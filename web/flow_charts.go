@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/vger-dev/vger/internal/flow"
+	"github.com/vger-dev/vger/internal/store"
 	"github.com/vger-dev/vger/web/chart"
 )
 
@@ -11,6 +12,7 @@ type flowCharts struct {
 	cfd    flow.CFD
 	weekly flow.WeeklySeries
 	tags   []flow.Tag
+	notes  []store.Annotation
 }
 
 func (f flowCharts) day(d flow.Date) float64 { return chart.T(d.Start(f.fb.Location())) }
@@ -54,16 +56,16 @@ func (f flowCharts) wip() *chart.Chart {
 }
 
 func (f flowCharts) arrivals() *chart.Chart {
-	qc := quadrantCharts{fb: f.fb, series: f.weekly, tags: f.tags}
+	qc := quadrantCharts{fb: f.fb, series: f.weekly, tags: f.tags, notes: f.notes}
 	c := qc.netFlow()
 	c.ID, c.Title = "arrivals", "Arrivals vs departures: started vs delivered per week"
 	return c
 }
 
-func (f flowCharts) markers() chart.Layer {
+func (f flowCharts) markers() []chart.Layer {
 	if len(f.cfd.Days) == 0 {
 		return nil
 	}
-	qc := quadrantCharts{fb: f.fb, series: flow.WeeklySeries{From: f.cfd.Days[0].Date, To: f.cfd.Days[len(f.cfd.Days)-1].Date}, tags: f.tags}
+	qc := quadrantCharts{fb: f.fb, series: flow.WeeklySeries{From: f.cfd.Days[0].Date, To: f.cfd.Days[len(f.cfd.Days)-1].Date}, tags: f.tags, notes: f.notes}
 	return qc.markers()
 }

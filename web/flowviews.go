@@ -22,9 +22,9 @@ type viewSpec struct {
 }
 
 var (
-	flowSpec     = viewSpec{tab: "flow", path: "/flow", params: []string{"weeks", "from", "to", "type", "start", "end", "tags", "format"}}
+	flowSpec     = viewSpec{tab: "flow", path: "/flow", params: []string{"weeks", "from", "to", "type", "start", "end", "tags", "notes", "format"}}
 	agingSpec    = viewSpec{tab: "aging", path: "/aging", params: []string{"type", "start", "end", "days", "window", "format"}}
-	blockedSpec  = viewSpec{tab: "blocked", path: "/blocked", params: []string{"weeks", "from", "to", "type", "start", "end", "days", "tags", "format"}}
+	blockedSpec  = viewSpec{tab: "blocked", path: "/blocked", params: []string{"weeks", "from", "to", "type", "start", "end", "days", "tags", "notes", "format"}}
 	forecastSpec = viewSpec{tab: "forecast", path: "/forecast", params: []string{"type", "start", "end", "window", "format"},
 		extra: []string{"items", "by", "seed", "trials", "asof"}}
 	qualitySpec = viewSpec{tab: "quality", path: "/quality", params: []string{"format"}}

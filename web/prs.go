@@ -172,6 +172,7 @@ type prData struct {
 	PRs    []flow.PullRequest
 	Rows   []store.BoardPR // same order as PRs
 	Tags   []flow.Tag
+	Notes  []store.Annotation
 	Status store.BoardStatus
 	Bots   []string // bot authors seen, offered for exclusion
 	Bases  []string // base branches seen
@@ -242,6 +243,11 @@ func (s *Server) loadPRData(ctx context.Context, b store.Board, p PRParams) (*pr
 		}
 		d.Tags = bd
 	}
+	if p.Notes {
+		if d.Notes, err = s.Store.Annotations(ctx, b.ID); err != nil {
+			return nil, err
+		}
+	}
 	if d.Status, err = s.Store.BoardStatus(ctx, b.ID); err != nil {
 		return nil, err
 	}
@@ -308,12 +314,12 @@ func (s *Server) pullRequests(w http.ResponseWriter, r *http.Request) error {
 	if p.Format == "json" {
 		return writeJSON(w, prJSON(b, series))
 	}
-	qc := prCharts{quadrantCharts: quadrantCharts{fb: d.Flow, tags: d.Tags, series: flow.WeeklySeries{From: series.From, To: series.To}}, series: series}
+	qc := prCharts{quadrantCharts: quadrantCharts{fb: d.Flow, tags: d.Tags, notes: d.Notes, series: flow.WeeklySeries{From: series.From, To: series.To}}, series: series}
 	unit := "Working days"
 	if d.Board.DayMode == "calendar" {
 		unit = "Calendar days"
 	}
-	jiraCanon := Encode(ViewParams{Weeks: p.Weeks, From: p.From, To: p.To, Tags: p.Tags, Days: p.Days, Window: p.Window}.Canonical(b))
+	jiraCanon := Encode(ViewParams{Weeks: p.Weeks, From: p.From, To: p.To, Tags: p.Tags, Notes: p.Notes, Days: p.Days, Window: p.Window}.Canonical(b))
 	m := views.PRPage{
 		Page:      views.Page{Title: b.Name + " · Pull requests", Version: s.Version},
 		Board:     s.boardHeaderPR(b, d.Status, jiraCanon, canon),
@@ -660,7 +666,7 @@ func (s *Server) prChartSVG(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	qc := prCharts{quadrantCharts: quadrantCharts{fb: d.Flow, tags: d.Tags, series: flow.WeeklySeries{From: series.From, To: series.To}}, series: series}
+	qc := prCharts{quadrantCharts: quadrantCharts{fb: d.Flow, tags: d.Tags, notes: d.Notes, series: flow.WeeklySeries{From: series.From, To: series.To}}, series: series}
 	unit := "Working days"
 	if d.Board.DayMode == "calendar" {
 		unit = "Calendar days"

@@ -88,7 +88,7 @@ func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series 
 	if d.Board.DayMode == "calendar" {
 		unit = "Calendar days"
 	}
-	qc := quadrantCharts{fb: d.Flow, series: series, tags: d.Tags, hide: p.Hide}
+	qc := quadrantCharts{fb: d.Flow, series: series, tags: d.Tags, notes: d.Notes, hide: p.Hide}
 	m := views.Quadrant{
 		Page:       views.Page{Title: b.Name + " · Quadrant", Version: s.Version},
 		Board:      s.boardHeader(b, d, "quadrant", canon),
@@ -464,7 +464,7 @@ func (s *Server) chartSVG(w http.ResponseWriter, r *http.Request) error {
 	if d.Board.DayMode == "calendar" {
 		unit = "Calendar days"
 	}
-	qc := quadrantCharts{fb: d.Flow, series: series, tags: d.Tags, hide: p.Hide}
+	qc := quadrantCharts{fb: d.Flow, series: series, tags: d.Tags, notes: d.Notes, hide: p.Hide}
 	var c *chart.Chart
 	switch name := strings.TrimSuffix(chiParam(r, "chart"), ".svg"); name {
 	case "throughput":
@@ -495,7 +495,7 @@ func chiParam(r *http.Request, name string) string { return chi.URLParam(r, name
 func rangeOnly(canon string) string {
 	q, _ := url.ParseQuery(canon)
 	out := url.Values{}
-	for _, k := range []string{"weeks", "from", "to", "days", "window", "tags"} {
+	for _, k := range []string{"weeks", "from", "to", "days", "window", "tags", "notes"} {
 		if v, ok := q[k]; ok {
 			out[k] = v
 		}

@@ -126,6 +126,9 @@ func (q *quarterly) scatterChart(issueURL func(string) string) *chart.Chart {
 	} else {
 		layers = append(append(layers, q.scatterLayers(issueURL)...), lines...)
 	}
+	if q.p.Notes {
+		layers = append(layers, noteLayers(loc, q.d.Notes, x0, x1)...)
+	}
 	if q.p.Tags {
 		if m := tagLayer(loc, q.d.Tags, x0, x1); m != nil {
 			layers = append(layers, m)

@@ -46,11 +46,11 @@ const DefaultSeed = 1
 
 var (
 	// quarterlyParamOrder is the canonical order of the view's parameters.
-	quarterlyParamOrder = []string{"qfrom", "qto", "fiscal", "type", "start", "end", "days", "window", "tags", "pct", "seed", "zx0", "zx1", "zy0", "zy1", "format"}
+	quarterlyParamOrder = []string{"qfrom", "qto", "fiscal", "type", "start", "end", "days", "window", "tags", "notes", "pct", "seed", "zx0", "zx1", "zy0", "zy1", "format"}
 	// quarterlyOwn are the parameters ParseViewParams does not know.
 	quarterlyOwn = []string{"qfrom", "qto", "fiscal", "pct", "seed", "zx0", "zx1", "zy0", "zy1"}
 	// sharedParams carry over between board views (the tabs).
-	sharedParams = []string{"type", "start", "end", "days", "window", "tags"}
+	sharedParams = []string{"type", "start", "end", "days", "window", "tags", "notes"}
 	// pctAllowed are the lead-time lines the scatterplot can draw.
 	pctAllowed = []int{50, 80, 85, 90, 95}
 	quarterRe  = regexp.MustCompile(`^(\d{4})-[Qq]([1-4])$`)
@@ -280,6 +280,7 @@ func (p QuarterlyParams) Permalink(b store.Board, firstQ, lastQ flow.Date) url.V
 	} else {
 		q.Set("tags", "off")
 	}
+	q.Set("notes", onOff(p.Notes))
 	q["pct"] = pctValues(p.percents())
 	q.Set("seed", strconv.FormatUint(p.Seed, 10))
 	p.Zoom.set(q)

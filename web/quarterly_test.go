@@ -585,7 +585,7 @@ func TestQuarterlyPermalinkReproducesPage(t *testing.T) {
 	s, st := loadQuarterlyFixture(t)
 	_, body := get(t, s.Routes(), qtrURL+"?type=Story&zy1=20")
 	perm := attr(t, doc(t, body), `[data-testid="permalink"]`, "href")
-	if want := qtrURL + "?qfrom=2024-Q3&qto=2025-Q2&fiscal=4&type=Story&start=In+Progress&end=Done&days=calendar&window=4&tags=on&pct=50&pct=80&pct=90&seed=1&zy1=20"; perm != want {
+	if want := qtrURL + "?qfrom=2024-Q3&qto=2025-Q2&fiscal=4&type=Story&start=In+Progress&end=Done&days=calendar&window=4&tags=on&notes=on&pct=50&pct=80&pct=90&seed=1&zy1=20"; perm != want {
 		t.Fatalf("permalink\n got %s\nwant %s", perm, want)
 	}
 	_, permBody := get(t, s.Routes(), perm)

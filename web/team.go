@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vger-dev/vger/internal/store"
 	"github.com/vger-dev/vger/web/views"
 )
 
@@ -42,6 +43,12 @@ func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) error {
 			queued++
 		}
 		m.Boards = append(m.Boards, row)
+		notes, err := s.Store.Annotations(r.Context(), b.BoardID)
+		if err != nil {
+			return err
+		}
+		bd := store.Board{ID: b.BoardID, Slug: b.BoardSlug}
+		m.Notes = append(m.Notes, views.BoardNotes{Board: b.BoardName, URL: boardURL(t, bd) + "/annotations", Notes: noteRows(r, t, bd, notes)})
 	}
 	for _, rs := range fr.repos {
 		var on []string

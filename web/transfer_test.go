@@ -70,6 +70,9 @@ func TestImportRefusesBadFiles(t *testing.T) {
 		{"time zone", mangle(`"time_zone": "UTC"`, `"time_zone": "Nowhere/City"`), `time_zone: "Nowhere/City" is not a time zone Vger knows`},
 		{"bad repo", mangle(`"repos": []`, `"repos": ["not a repo"]`), `repos: "not a repo" is not owner/name`},
 		{"window", mangle(`"rolling_weeks": 12`, `"rolling_weeks": 2`), "rolling_weeks: Use a whole number of weeks from 4 to 104."},
+		{"annotation ends early", mangle(`"annotations": []`, `"annotations": [{"starts_on": "2026-03-02", "ends_on": "2026-03-01", "label": "x"}]`), "annotation 1: ends_on 2026-03-01 is before starts_on 2026-03-02"},
+		{"annotation date", mangle(`"annotations": []`, `"annotations": [{"starts_on": "March", "label": "x"}]`), `annotation 1: starts_on "March" is not a date (YYYY-MM-DD)`},
+		{"annotation label", mangle(`"annotations": []`, `"annotations": [{"starts_on": "2026-03-02", "label": " "}]`), "annotation 1: the label must have 1 to 200 characters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -45,6 +45,16 @@ type Document struct {
 	TagPattern           string     `json:"tag_pattern"`
 	PullRequests         PRs        `json:"pull_requests"`
 	Repos                []string   `json:"repos"` // owner/name
+	// Annotations are the board's dated notes. A document without them
+	// (from an older Vger) leaves the board's annotations as they are.
+	Annotations *[]Annotation `json:"annotations,omitempty"`
+}
+
+// Annotation is a dated note: a day, or a period when EndsOn is set.
+type Annotation struct {
+	StartsOn string `json:"starts_on"`         // YYYY-MM-DD
+	EndsOn   string `json:"ends_on,omitempty"` // YYYY-MM-DD; "" = a single day
+	Label    string `json:"label"`
 }
 
 // State is one work state (a column), in order.

@@ -124,3 +124,71 @@ func dateOrNil(t time.Time) any {
 	}
 	return t
 }
+
+// ReplaceAnnotations makes notes board b's annotations (an imported
+// settings file) and records e with the list before and after, in one
+// transaction. Nothing changes, and nothing is recorded, when the board
+// already has exactly these (same days and labels, in date order).
+func (s *Store) ReplaceAnnotations(ctx context.Context, b Board, notes []Annotation, e AuditEntry) (bool, error) {
+	changed := false
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, board_id, starts_on, ends_on, label, created_by, created_at
+			FROM annotations WHERE board_id = $1 ORDER BY starts_on, ends_on NULLS FIRST, id FOR UPDATE`, b.ID)
+		if err != nil {
+			return err
+		}
+		old, err := pgx.CollectRows(rows, scanAnnotation)
+		if err != nil {
+			return err
+		}
+		if sameNotes(old, notes) {
+			return nil
+		}
+		changed = true
+		if _, err := tx.Exec(ctx, `DELETE FROM annotations WHERE board_id = $1`, b.ID); err != nil {
+			return err
+		}
+		for _, n := range notes {
+			if _, err := tx.Exec(ctx, `INSERT INTO annotations (board_id, starts_on, ends_on, label, created_by, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6)`, b.ID, n.StartsOn, dateOrNil(n.EndsOn), n.Label, e.Actor, e.At); err != nil {
+				return fmt.Errorf("import annotation: %w", err)
+			}
+		}
+		e.Before, _ = json.Marshal(nonNilNotes(old))
+		e.After, _ = json.Marshal(nonNilNotes(notes))
+		if e.Summary == "" {
+			e.Summary = fmt.Sprintf("Replaced %d annotations with %d", len(old), len(notes))
+		}
+		return boardAudit(ctx, tx, b, e)
+	})
+	return changed, err
+}
+
+func nonNilNotes(n []Annotation) []Annotation {
+	if n == nil {
+		return []Annotation{}
+	}
+	return n
+}
+
+func sameNotes(a, b []Annotation) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	key := func(n Annotation) string {
+		return n.StartsOn.Format(time.DateOnly) + "|" + n.EndsOn.Format(time.DateOnly) + "|" + n.Label
+	}
+	seen := map[string]int{}
+	for _, n := range a {
+		seen[key(n)]++
+	}
+	for _, n := range b {
+		seen[key(n)]--
+	}
+	for _, v := range seen {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}

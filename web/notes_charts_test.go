@@ -1,0 +1,72 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vger-dev/vger/internal/store"
+)
+
+// Annotations are labelled markers (a day) and bands (a period) on every
+// time chart of the board, JIRA and PR alike, and hidden with notes=off.
+func TestAnnotationMarkersAndBands(t *testing.T) {
+	t.Parallel()
+	s := loadPRFixture(t)
+	ctx := context.Background()
+	st := s.Store
+	b, err := st.BoardBySlugs(ctx, "payments", "pay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	who := store.AuditEntry{At: time.Now(), Actor: "alice@example.com", Action: "annotation.create"}
+	day := func(d int) time.Time { return time.Date(2025, 3, d, 0, 0, 0, 0, time.UTC) }
+	for _, n := range []store.Annotation{
+		{StartsOn: day(10), Label: "WIP limit 3 from here"},
+		{StartsOn: day(17), EndsOn: day(19), Label: "Release freeze"},
+		{StartsOn: day(1).AddDate(-1, 0, 0), Label: "Out of range"},
+	} {
+		if _, err := st.CreateAnnotation(ctx, b, n, who); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name, url string
+		want      bool
+	}{
+		{"quadrant", quadrantURL + "?from=2025-03-03&to=2025-03-23", true},
+		{"quadrant notes=on", quadrantURL + "?from=2025-03-03&to=2025-03-23&notes=on", true},
+		{"quadrant notes=off", quadrantURL + "?from=2025-03-03&to=2025-03-23&notes=off", false},
+		{"pull requests", prURL + "?from=2025-03-03&to=2025-03-23", true},
+		{"pull requests notes=off", prURL + "?from=2025-03-03&to=2025-03-23&notes=off", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res, body := get(t, s.Routes(), tt.url)
+			if res.StatusCode != 200 {
+				t.Fatalf("status %d", res.StatusCode)
+			}
+			d := doc(t, body)
+			charts := d.Find(`svg[data-testid^="chart-"]`).Length()
+			marks := d.Find(`svg [data-testid$="-notes"]`)
+			bands := d.Find(`svg [data-testid$="-note-periods"]`)
+			if !tt.want {
+				if marks.Length()+bands.Length() != 0 {
+					t.Fatalf("%d marker and %d band layers with notes=off", marks.Length(), bands.Length())
+				}
+				return
+			}
+			if charts == 0 || marks.Length() != charts || bands.Length() != charts {
+				t.Fatalf("%d charts, %d with annotation markers, %d with bands", charts, marks.Length(), bands.Length())
+			}
+			if txt := marks.First().Text(); !strings.Contains(txt, "WIP limit 3 from here") || strings.Contains(txt, "Out of range") {
+				t.Errorf("markers %q", txt)
+			}
+			if txt := bands.First().Text(); !strings.Contains(txt, "Release freeze") {
+				t.Errorf("bands %q", txt)
+			}
+		})
+	}
+}
