@@ -18,7 +18,7 @@ import (
 
 // compareSpec: the compare view takes the work types and these of its own.
 var compareSpec = viewSpec{tab: "compare", path: "/compare", params: []string{"type", "format"},
-	extra: []string{"a0", "a1", "b0", "b1", "seed", "trials"}}
+	extra: []string{"a0", "a1", "b0", "b1", "seed", "trials", "ann"}}
 
 type compareParams struct {
 	A, B   flow.Period
@@ -112,7 +112,11 @@ func (s *Server) compareData(r *http.Request) (store.Board, ViewParams, compareP
 		return b, p, compareParams{}, nil, cmp, err
 	}
 	now := s.now()
-	cp, err := parseCompare(r.URL.Query(), d.Flow, now)
+	q, err := s.fromAnnotation(r.Context(), b, r.URL.Query())
+	if err != nil {
+		return b, p, compareParams{}, d, cmp, err
+	}
+	cp, err := parseCompare(q, d.Flow, now)
 	if err != nil {
 		return b, p, cp, d, cmp, err
 	}
@@ -135,6 +139,10 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
 	}
 	canonQ := compareSpec.canonical(p, b, cp.own(false))
 	if compareSpec.redirect(w, r, b, canonQ) {
+		return nil
+	}
+	if r.URL.Query().Has("ann") { // write the dates out: the URL outlives the annotation
+		http.Redirect(w, r, withQuery(boardPath(b)+compareSpec.path, Encode(canonQ)), http.StatusSeeOther)
 		return nil
 	}
 	if p.Format == "json" {
