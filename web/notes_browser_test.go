@@ -38,7 +38,7 @@ func TestAnnotationsInBrowser(t *testing.T) {
 		t.Fatalf("marker %q", got)
 	}
 	p.open(quadrantURL+"?from=2025-02-03&to=2025-03-30&notes=off", `[data-testid="chart-throughput"]`)
-	if n, _ := chromedp.Run(p.ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid$="-notes"]').length`)); n != 0 {
+	if n, _ := chromedp.Run(p.ctx, chromedp.Evaluate[int](`document.querySelectorAll('svg [data-testid$="-notes"]').length`)); n != 0 {
 		t.Fatalf("notes=off: %d marker layers", n)
 	}
 

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -68,5 +70,26 @@ func TestAnnotationMarkersAndBands(t *testing.T) {
 				t.Errorf("bands %q", txt)
 			}
 		})
+	}
+}
+
+// Every view with time charts has the annotations toggle in its form, and
+// the submitted form keeps notes=off in the canonical URL.
+func TestNotesToggleInForms(t *testing.T) {
+	t.Parallel()
+	s := loadPRFixture(t)
+	for _, u := range []string{quadrantURL, prURL, quadrantURL + "/quarterly", quadrantURL + "/flow", quadrantURL + "/blocked"} {
+		t.Run(u, func(t *testing.T) {
+			t.Parallel()
+			_, body := get(t, s.Routes(), u+"?notes=off")
+			if v, _ := doc(t, body).Find(`[data-testid="in-notes"] option[selected]`).Attr("value"); v != "off" {
+				t.Fatalf("toggle shows %q, want off", v)
+			}
+		})
+	}
+	rec := httptest.NewRecorder()
+	s.Routes().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, quadrantURL+"?weeks=12&from=&to=&tags=on&notes=off&apply=1", nil))
+	if want := quadrantURL + "?weeks=12&notes=off"; rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != want {
+		t.Fatalf("form redirect %d %q, want %q", rec.Code, rec.Header().Get("Location"), want)
 	}
 }

@@ -380,7 +380,7 @@ func lastCompletePR(s flow.PRSeries) *flow.PRWeek {
 
 func prControls(b store.Board, p PRParams, d *prData) views.PRControls {
 	vc := viewControls(b, p.ViewParams)
-	c := views.PRControls{Weeks: vc.Weeks, From: vc.From, To: vc.To, Days: vc.Days, Window: vc.Window, Tags: vc.Tags}
+	c := views.PRControls{Weeks: vc.Weeks, From: vc.From, To: vc.To, Days: vc.Days, Window: vc.Window, Tags: vc.Tags, Notes: vc.Notes}
 	for _, r := range d.Repos {
 		c.Repos = append(c.Repos, views.Option{Value: r.FullName(), Label: r.FullName(), Selected: len(p.Repos) == 0 || slices.Contains(p.Repos, r.FullName())})
 	}

@@ -303,7 +303,7 @@ func netFlowTable(s flow.WeeklySeries) views.Table {
 
 // viewControls fills the view's form.
 func viewControls(b store.Board, p ViewParams) views.Controls {
-	c := views.Controls{Days: cmpOrStr(p.Days, b.DayMode), Backlog: cmpOrStr(p.Backlog, "relative"), Tags: p.Tags,
+	c := views.Controls{Days: cmpOrStr(p.Days, b.DayMode), Backlog: cmpOrStr(p.Backlog, "relative"), Tags: p.Tags, Notes: p.Notes,
 		Window: b.RollingWeeks, Weeks: DefaultWeeks}
 	if p.Window != 0 {
 		c.Window = p.Window

@@ -266,7 +266,7 @@ func quarterLeadTable(q *quarterly) views.Table {
 
 func quarterlyControls(q *quarterly) views.QuarterlyControls {
 	b, p := q.b, q.p
-	c := views.QuarterlyControls{Days: cmpOrStr(p.Days, b.DayMode), Window: cmpOrInt(p.Window, b.RollingWeeks), Tags: p.Tags,
+	c := views.QuarterlyControls{Days: cmpOrStr(p.Days, b.DayMode), Window: cmpOrInt(p.Window, b.RollingWeeks), Tags: p.Tags, Notes: p.Notes,
 		Seed: strconv.FormatUint(p.Seed, 10)}
 	if !p.QFrom.IsZero() {
 		c.QFrom = quarterParam(p.QFrom)
