@@ -16,7 +16,8 @@ var actionLabels = map[string]string{
 	"team.create": "Created the team", "team.rename": "Renamed the team", "team.delete": "Deleted the team",
 	"board.create": "Added a board", "board.settings": "Changed board settings", "board.import": "Imported board settings",
 	"board.delete": "Deleted a board", "board.refresh": "Asked for a sync", "repo.link": "Linked a repository",
-	"repo.unlink": "Unlinked a repository",
+	"repo.unlink": "Unlinked a repository", "annotation.create": "Added an annotation",
+	"annotation.delete": "Deleted an annotation", "annotation.import": "Imported annotations",
 }
 
 // teamAudit is a team's audit log, newest first.
