@@ -42,6 +42,9 @@ func TestAnnotationMarkersAndBands(t *testing.T) {
 		{"quadrant notes=off", quadrantURL + "?from=2025-03-03&to=2025-03-23&notes=off", false},
 		{"pull requests", prURL + "?from=2025-03-03&to=2025-03-23", true},
 		{"pull requests notes=off", prURL + "?from=2025-03-03&to=2025-03-23&notes=off", false},
+		{"flow", quadrantURL + "/flow?from=2025-03-03&to=2025-03-23", true},
+		{"flow notes=off", quadrantURL + "/flow?from=2025-03-03&to=2025-03-23&notes=off", false},
+		{"blocked", quadrantURL + "/blocked?from=2025-03-03&to=2025-03-23", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
