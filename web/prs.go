@@ -35,7 +35,13 @@ var (
 
 // ParsePRParams reads a PR view's query string.
 func ParsePRParams(q url.Values, b store.Board, repos []store.Repo) (PRParams, error) {
-	vp, err := parseParams(q, b, prParamOrder)
+	return parsePRParams(q, b, repos, prParamOrder)
+}
+
+// parsePRParams reads the parameters a PR view allows: the common ones and
+// the repository, base-branch and author filters.
+func parsePRParams(q url.Values, b store.Board, repos []store.Repo, allowed []string) (PRParams, error) {
+	vp, err := parseParams(q, b, allowed)
 	if err != nil {
 		return PRParams{}, err
 	}
