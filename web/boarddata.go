@@ -26,6 +26,12 @@ type boardData struct {
 // mean (start, end, day mode) they are recomputed from the stored
 // histories with the overridden settings, which costs more.
 func (s *Server) loadBoardData(ctx context.Context, b store.Board, p ViewParams) (*boardData, error) {
+	return s.loadBoardDataWith(ctx, b, p, false)
+}
+
+// loadBoardDataWith is loadBoardData that also reads the CFD's position
+// segments (in Byid's rows) when withSegments is set.
+func (s *Server) loadBoardDataWith(ctx context.Context, b store.Board, p ViewParams, withSegments bool) (*boardData, error) {
 	cat, err := s.catalog(ctx)
 	if err != nil {
 		return nil, err
@@ -43,7 +49,7 @@ func (s *Server) loadBoardData(ctx context.Context, b store.Board, p ViewParams)
 		return nil, fmt.Errorf("board %d settings: %w", b.ID, err)
 	}
 	d := &boardData{Board: eff, Flow: fb, Byid: map[string]*store.Fact{}}
-	rows, err := s.Store.Facts(ctx, b.ID, false)
+	rows, err := s.Store.Facts(ctx, b.ID, withSegments)
 	if err != nil {
 		return nil, err
 	}

@@ -260,19 +260,19 @@ func TestPRQuarterlyCSVMatchesWeeklyMerges(t *testing.T) {
 		{"2025-Q1", "2025-01-01", "2025-03-31", "4", "false", "3", "acme/pay#5 acme/pay#6 acme/web#3"},
 		{"2025-Q2", "2025-04-01", "2025-06-30", "1", "true", "9", "acme/pay#7 acme/pay#8 acme/pay#9 acme/pay#10 acme/pay#11 acme/web#4 acme/web#5 acme/web#6 acme/web#7"},
 	}
-	rows := csvRows(t, body)
+	rows := parseCSV(t, body)
 	if !equalRows(rows, want) {
 		t.Fatalf("quarterly CSV:\n got %q\nwant %q", rows, want)
 	}
 	// With the bot: pay#4 in Q4.
 	_, body = get(t, s.Routes(), prqURL+".csv")
-	if r := csvRows(t, body)[2]; r[5] != "3" || r[6] != "acme/pay#2 acme/pay#4 acme/web#2" {
+	if r := parseCSV(t, body)[2]; r[5] != "3" || r[6] != "acme/pay#2 acme/pay#4 acme/web#2" {
 		t.Errorf("Q4 with the bot: %q", r)
 	}
 	// The PR quadrant's weeks from Mon Jul 1 2024 to today: 16 merged in all.
 	_, body = get(t, s.Routes(), "/teams/payments/boards/qtr/prs/throughput.csv?from=2024-07-01&to=2025-05-14&"+botOut)
 	weekly := 0
-	for _, row := range csvRows(t, body)[1:] {
+	for _, row := range parseCSV(t, body)[1:] {
 		weekly += atoi(t, row[2])
 	}
 	quarterly := 0
@@ -306,7 +306,7 @@ func TestPRQuarterlyLeadTimeCSVFollowsZoom(t *testing.T) {
 		{"acme/pay", "10", "Currency rounding", "alice", "main", "merged", "2025-05-05T09:00:00Z", "2025-05-06T09:00:00Z", "2025-05-06T09:00:00Z", "1", "20", "2", "https://github.com/acme/pay/pull/10"},
 		{"acme/pay", "11", "Statement export", "bob", "main", "merged", "2025-05-12T09:00:00Z", "2025-05-13T09:00:00Z", "2025-05-13T09:00:00Z", "1", "60", "6", "https://github.com/acme/pay/pull/11"},
 	}
-	if rows := csvRows(t, body); !equalRows(rows, want) {
+	if rows := parseCSV(t, body); !equalRows(rows, want) {
 		t.Fatalf("zoomed PR lead-time CSV:\n got %q\nwant %q", rows, want)
 	}
 	// The page with the same zoom draws exactly those points, says so, and offers the way back.
@@ -338,7 +338,7 @@ func TestPRQuarterlyLeadTimeCSVFollowsZoom(t *testing.T) {
 	// Unzoomed: all 16 merged PRs, oldest merge first.
 	_, body = get(t, s.Routes(), prqURL+"-leadtime.csv?"+botOut)
 	var refs []string
-	for _, r := range csvRows(t, body)[1:] {
+	for _, r := range parseCSV(t, body)[1:] {
 		refs = append(refs, strings.TrimPrefix(r[0], "acme/")+"#"+r[1])
 	}
 	if got := strings.Join(refs, " "); got != "pay#1 web#1 pay#2 web#2 web#3 pay#5 pay#6 pay#7 web#4 pay#8 web#5 pay#9 web#6 pay#10 web#7 pay#11" {

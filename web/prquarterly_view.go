@@ -49,7 +49,7 @@ func (s *Server) prQuarterlyView(q *prQuarterly) views.Quarterly {
 	}
 	m.Notices = q.notices("No pull request was merged in these quarters with these filters: widen the range or check the repositories, base branches and authors.")
 	m.Stats = q.stats()
-	m.Forecast = q.forecastView(links)
+	m.Forecast = q.nextQuarterView(links)
 	m.Throughput = views.ChartBlock{ID: "prquarterly",
 		Explain: "Bars: pull requests merged per quarter, each counted once, in the quarter it was merged (a pull request closed without merging is not counted). The current quarter is hatched: it is not over. Flat lines: in 50/80/90% of the complete quarters shown, at least that many pull requests were merged.",
 		Chart:   q.mergedChart().Component(), SVGURL: withQuery(base+"/prs/chart/quarterly-throughput.svg", canon), Table: q.quarterTable("Pull requests merged per quarter")}

@@ -344,6 +344,12 @@ func (s *Server) boardHeader(b store.Board, d *boardData, active, canon string) 
 			{ID: "quadrant", Label: "Quadrant", URL: withQuery(boardPath(b), canon)},
 			{ID: "prs", Label: "Pull requests", URL: withQuery(boardPath(b)+"/prs", rangeOnly(canon))},
 			{ID: "quarterly", Label: "Quarterly", URL: withQuery(boardPath(b)+"/quarterly", keepParams(canon, sharedParams))},
+			{ID: "flow", Label: "Flow", URL: flowSpec.tabURL(b, canon)},
+			{ID: "aging", Label: "Aging WIP", URL: agingSpec.tabURL(b, canon)},
+			{ID: "blocked", Label: "Impediments", URL: blockedSpec.tabURL(b, canon)},
+			{ID: "forecast", Label: "Forecast", URL: forecastSpec.tabURL(b, canon)},
+			{ID: "quality", Label: "Data quality", URL: qualitySpec.tabURL(b, canon)},
+			{ID: "compare", Label: "Compare", URL: compareSpec.tabURL(b, canon)},
 		}}
 	row := s.boardRow(d.Status)
 	h.DataAsOf, h.Syncing, h.Error, h.Advice = row.DataAsOf, row.Syncing, row.Error, row.Advice

@@ -54,7 +54,10 @@ func TestQuadrantInBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`[data-testid="in-from"]`), "2025-03-03"),
 		chromedp.SetValue(chromedp.CSS(`[data-testid="in-to"]`), "2025-03-23"),
 		chromedp.Click(chromedp.CSS(`[data-testid="in-type-Story"]`)), // every type starts checked: Bugs only
+		// Mark the old page, which also has the week of 17 Mar, so the wait is for the new one.
+		chromedp.Evaluate[chromedp.Void](`document.body.insertAdjacentHTML("beforeend", '<i id="old-page"></i>')`),
 		chromedp.Click(chromedp.CSS(`[data-testid="apply"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#old-page`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="tp-2025-03-17"]`)),
 	)
 	if err != nil {

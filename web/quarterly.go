@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/vger-dev/vger/internal/flow"
@@ -123,10 +122,3 @@ func fiscalQuarter(start flow.Date, fiscal int) int {
 
 // dayText is a date for people: 13 May 2025.
 func dayText(d flow.Date) string { return d.Start(time.UTC).Format("2 Jan 2006") }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -64,7 +63,7 @@ func (s *Server) quarterlyView(q *quarterly) views.Quarterly {
 	}
 	m.Notices = q.notices("Nothing of these work types was delivered in these quarters: widen the range or check the work types.")
 	m.Stats = q.stats()
-	m.Forecast = q.forecastView(links)
+	m.Forecast = q.nextQuarterView(links)
 	m.Throughput = views.ChartBlock{ID: "quarterly",
 		Explain: "Bars: items delivered per quarter, each counted once, in the quarter it was finally done (a reopened item counts when it is done again). The current quarter is hatched: it is not over. Flat lines: in 50/80/90% of the complete quarters shown, the team delivered at least that many items.",
 		Chart:   q.throughputChart().Component(), SVGURL: withQuery(base+"/chart/quarterly-throughput.svg", canon), Table: q.quarterTable("Throughput per quarter")}
@@ -102,14 +101,6 @@ func cloneValues(q url.Values) url.Values {
 		out[k] = slices.Clone(vs)
 	}
 	return out
-}
-
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 func quarterRow(id string, qq flow.Quarter, cells ...string) views.Row {

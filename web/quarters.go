@@ -196,8 +196,8 @@ func (q *quarters) stats() []views.Stat {
 	return out
 }
 
-// forecastView is the next-quarter box.
-func (q *quarters) forecastView(l quarterLinks) views.Forecast {
+// nextQuarterView is the next-quarter box.
+func (q *quarters) nextQuarterView(l quarterLinks) views.Forecast {
 	fc := q.forecast
 	end := fc.Start.Start(time.UTC).AddDate(0, 3, -1)
 	f := views.Forecast{Heading: fmt.Sprintf("Next quarter: %s (%s – %s)", quarterLabel(fc.Start), fc.Start.Start(time.UTC).Format("2 Jan"), end.Format("2 Jan 2006")),
