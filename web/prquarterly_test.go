@@ -184,6 +184,14 @@ func TestPRQuarterlyFiltersFiscalYearAndLines(t *testing.T) {
 			absent: []string{"prleadtime-p50-2025-04-01"},
 		},
 		{
+			// Working days: web#2, Mon Nov 4 09:00 -> Sun Nov 10 09:00, is Mon 15/24 + Tue..Fri 4
+			// = 4.625 (the weekend counts 0); Q4 {1 4.625}: p50 2.8125 -> 2.8; p80 1+.8x3.625 =
+			// 3.9; p90 1+.9x3.625 = 4.2625 -> 4.3. Tags hidden: no marker.
+			query:  botOut + "&days=working&tags=off",
+			want:   map[string]string{"ql-2024-10-01-2": "2.8", "ql-2024-10-01-3": "3.9", "ql-2024-10-01-4": "4.3", "qt-2024-10-01-1": "2"},
+			absent: []string{"prleadtime-tags-0"},
+		},
+		{
 			// Two complete quarters: [2 3], descending 3 2: 50% -> 3; 80% needs 1.6 -> 2.
 			query: botOut + "&qfrom=2024-Q4&qto=2025-03-31",
 			want: map[string]string{"qt-2024-10-01-1": "2", "qt-2025-01-01-1": "3", "stat-merged": "5", "stat-flat-50": "3", "stat-flat-80": "2",
