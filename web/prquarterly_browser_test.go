@@ -132,6 +132,14 @@ func TestPRQuarterlyInBrowser(t *testing.T) {
 		t.Errorf("zoom form: %s shows %v", u.RawQuery, p.labels(points))
 	}
 
+	// From the PR quadrant, its link keeps the filters.
+	p.run(chromedp.Navigate(srv.URL+"/teams/payments/boards/qtr/prs?weeks=8&"+botOut), chromedp.WaitVisible(chromedp.CSS(`[data-testid="to-prquarterly"]`)))
+	screenshot(t, p.ctx, srv.URL+"/teams/payments/boards/qtr/prs?weeks=8&"+botOut, "prs-quadrant.png")
+	p.follow(`[data-testid="to-prquarterly"]`, `[data-testid="chart-prleadtime"]`)
+	if u := p.location(); u.Path != prqURL || u.RawQuery != botOut || len(p.labels(points)) != 16 {
+		t.Errorf("from the PR quadrant: %s with %d points", u, len(p.labels(points)))
+	}
+
 	// Last (the new tab takes the focus): a click on a point opens the PR on GitHub.
 	wctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
 	defer cancel()
