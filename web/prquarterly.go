@@ -97,7 +97,7 @@ func (q *prQuarterly) canonical() url.Values {
 
 func (q *prQuarterly) path() string { return boardPath(q.b) + "/prs/quarterly" }
 
-// url is the view (or, with path, one of its exports) with the query.
+// url is the view with the query.
 func (q *prQuarterly) url(query url.Values) string {
 	return withQuery(q.path(), encodeIn(prQuarterlyParamOrder, query))
 }

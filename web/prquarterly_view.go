@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 
@@ -67,7 +68,7 @@ func (s *Server) prQuarterlyView(q *prQuarterly) views.Quarterly {
 // prQuarterlyHeader is the board strip with the quarterly tab active: the
 // board's tabs keep the day mode, window and tags, the pull-request tab
 // the filters too; refreshing comes back here.
-func (s *Server) prQuarterlyHeader(q *prQuarterly, canon map[string][]string) views.BoardHeader {
+func (s *Server) prQuarterlyHeader(q *prQuarterly, canon url.Values) views.BoardHeader {
 	shared := keepValues(canon, "days", "window", "tags")
 	h := s.boardHeader(q.b, &boardData{Board: q.b, Status: q.d.Status}, "quarterly", Encode(shared))
 	for i, t := range h.Tabs {

@@ -359,12 +359,7 @@ func (q *quarters) controls(window int, tags bool) views.QuarterControls {
 // kindTabs switch between the JIRA and the pull-request quarterly view,
 // keeping the quarters and the settings both have.
 func kindTabs(base string, canon url.Values) []views.Tab {
-	keep := url.Values{}
-	for _, k := range quarterSwitchParams {
-		if v, ok := canon[k]; ok {
-			keep[k] = v
-		}
-	}
+	keep := keepValues(canon, quarterSwitchParams...)
 	return []views.Tab{
 		{ID: "quarterly-issues", Label: "Issues (JIRA)", URL: withQuery(base+"/quarterly", encodeQuarterly(keep))},
 		{ID: "quarterly-prs", Label: "Pull requests (GitHub)", URL: withQuery(base+"/prs/quarterly", encodeIn(prQuarterlyParamOrder, keep))},
