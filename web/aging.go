@@ -103,7 +103,9 @@ func (s *Server) agingPage(w http.ResponseWriter, r *http.Request) error {
 	if ad.p.Format == "json" {
 		return writeJSON(w, s.agingJSON(ad))
 	}
-	return render(w, r, http.StatusOK, views.BoardViewPage(s.agingView(ad, canon)))
+	m := s.agingView(ad, canon)
+	s.forUser(r, &m.Page, &m.Board)
+	return render(w, r, http.StatusOK, views.BoardViewPage(m))
 }
 
 func (s *Server) agingView(ad *agingData, canon url.Values) views.BoardView {

@@ -71,7 +71,9 @@ func (s *Server) blockedPage(w http.ResponseWriter, r *http.Request) error {
 	if bd.p.Format == "json" {
 		return writeJSON(w, s.blockedJSON(bd))
 	}
-	return render(w, r, http.StatusOK, views.BoardViewPage(s.blockedView(bd, canon)))
+	m := s.blockedView(bd, canon)
+	s.forUser(r, &m.Page, &m.Board)
+	return render(w, r, http.StatusOK, views.BoardViewPage(m))
 }
 
 func (s *Server) blockedView(bd *blockedData, canon url.Values) views.BoardView {

@@ -166,6 +166,7 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
 		{ID: "cmp-throughput", Explain: "How many weeks delivered each number of items, before and after (share of the period's weeks).", Chart: weeklyDistribution(cmp).Component()},
 		{ID: "cmp-leadtime", Explain: "Lead-time percentiles of the items delivered in each period: 50/80/90% finished within this many days.", Chart: leadLevels(cmp).Component()},
 	}
+	s.forUser(r, &m.Page, &m.Board)
 	return render(w, r, http.StatusOK, views.CompareView(m))
 }
 

@@ -93,7 +93,9 @@ func (s *Server) flowPage(w http.ResponseWriter, r *http.Request) error {
 	if fd.p.Format == "json" {
 		return writeJSON(w, cfdJSON(fd))
 	}
-	return render(w, r, http.StatusOK, views.BoardViewPage(s.flowView(fd, canon)))
+	m := s.flowView(fd, canon)
+	s.forUser(r, &m.Page, &m.Board)
+	return render(w, r, http.StatusOK, views.BoardViewPage(m))
 }
 
 func (s *Server) flowView(fd *flowData, canon map[string][]string) views.BoardView {

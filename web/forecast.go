@@ -146,7 +146,9 @@ func (s *Server) forecastPage(w http.ResponseWriter, r *http.Request) error {
 	if fd.p.Format == "json" {
 		return writeJSON(w, forecastJSON(fd))
 	}
-	return render(w, r, http.StatusOK, views.BoardViewPage(s.forecastView(fd, canon)))
+	m := s.forecastView(fd, canon)
+	s.forUser(r, &m.Page, &m.Board)
+	return render(w, r, http.StatusOK, views.BoardViewPage(m))
 }
 
 func (s *Server) forecastView(fd *forecastData, canon url.Values) views.BoardView {

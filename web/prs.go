@@ -366,6 +366,7 @@ func (s *Server) pullRequests(w http.ResponseWriter, r *http.Request) error {
 		{ID: "prleadtime", Explain: "Of the pull requests merged in the rolling window, 50/80/90% were merged within this many days of being opened.",
 			Chart: qc.leadTime(unit).Component(), SVGURL: withQuery(path+"/chart/prleadtime.svg", canon), Table: prLeadTable(series)},
 	}
+	s.forUser(r, &m.Page, &m.Board)
 	return render(w, r, http.StatusOK, views.PRQuadrantPage(m))
 }
 

@@ -76,7 +76,9 @@ func (s *Server) quadrant(w http.ResponseWriter, r *http.Request) error {
 	if p.Format == "json" {
 		return writeJSON(w, weeklyJSON(b, d, series))
 	}
-	return render(w, r, http.StatusOK, views.QuadrantPage(s.quadrantView(b, p, d, series)))
+	m := s.quadrantView(b, p, d, series)
+	s.forUser(r, &m.Page, &m.Board)
+	return render(w, r, http.StatusOK, views.QuadrantPage(m))
 }
 
 func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series flow.WeeklySeries) views.Quadrant {
@@ -350,8 +352,9 @@ func (s *Server) boardHeader(b store.Board, d *boardData, active, canon string) 
 			{ID: "forecast", Label: "Forecast", URL: forecastSpec.tabURL(b, canon)},
 			{ID: "quality", Label: "Data quality", URL: qualitySpec.tabURL(b, canon)},
 			{ID: "compare", Label: "Compare", URL: compareSpec.tabURL(b, canon)},
+			{ID: "settings", Label: "Settings", URL: boardPath(b) + "/settings"},
 		}}
-	row := s.boardRow(d.Status)
+	row := s.boardRow(d.Status, nil)
 	h.DataAsOf, h.Syncing, h.Error, h.Advice = row.DataAsOf, row.Syncing, row.Error, row.Advice
 	if s.Jobs != nil {
 		h.RefreshURL = boardPath(b) + "/refresh"

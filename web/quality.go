@@ -89,7 +89,9 @@ func (s *Server) qualityPage(w http.ResponseWriter, r *http.Request) error {
 	if p.Format == "json" {
 		return writeJSON(w, qualityJSON(qd))
 	}
-	return render(w, r, http.StatusOK, views.BoardViewPage(s.qualityView(qd)))
+	m := s.qualityView(qd)
+	s.forUser(r, &m.Page, &m.Board)
+	return render(w, r, http.StatusOK, views.BoardViewPage(m))
 }
 
 // attention are the checks whose findings someone should act on.

@@ -99,7 +99,7 @@ func (s *Server) quarterlyPage(w http.ResponseWriter, r *http.Request) error {
 	if q.p.Format == "json" {
 		return writeJSON(w, s.quarterlyJSON(q))
 	}
-	return render(w, r, http.StatusOK, quarterlyPageComponent(s, q))
+	return render(w, r, http.StatusOK, quarterlyPageComponent(s, r, q))
 }
 
 // quarterLabel names a quarter for people: Q2 2025 for calendar quarters,

@@ -6,14 +6,18 @@ import (
 	"slices"
 	"strings"
 
+	"net/http"
+
 	"github.com/a-h/templ"
 
 	"github.com/vger-dev/vger/internal/flow"
 	"github.com/vger-dev/vger/web/views"
 )
 
-func quarterlyPageComponent(s *Server, q *quarterly) templ.Component {
-	return views.QuarterlyPage(s.quarterlyView(q))
+func quarterlyPageComponent(s *Server, r *http.Request, q *quarterly) templ.Component {
+	m := s.quarterlyView(q)
+	s.forUser(r, &m.Page, &m.Board)
+	return views.QuarterlyPage(m)
 }
 
 // quarterlyView fills the page's view model.

@@ -31,6 +31,9 @@ type ViewParams struct {
 	explicitT bool      // tags=on was written explicitly
 }
 
+// unnamedParam names a query parameter whose name is empty ("?=x").
+const unnamedParam = "(unnamed)"
+
 // DefaultWeeks is the default relative range.
 const DefaultWeeks = 26
 
@@ -57,6 +60,9 @@ func parseParams(q url.Values, b store.Board, allowed []string, extra ...string)
 		q = cleanForm(q)
 	}
 	for k := range q {
+		if k == "" {
+			return p, InvalidParam(unnamedParam, "a value without a parameter name (\"=…\")", strings.Join(append(slices.Clone(allowed), extra...), ", "))
+		}
 		if !slices.Contains(allowed, k) && !slices.Contains(extra, k) && k != "apply" {
 			return p, InvalidParam(k, "this view does not take it", strings.Join(append(slices.Clone(allowed), extra...), ", "))
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/vger-dev/vger/internal/flow"
 	"github.com/vger-dev/vger/internal/store"
@@ -13,9 +14,15 @@ import (
 // NewBoard describes a board to register.
 type NewBoard struct {
 	JiraBoardID int64
-	TeamName    string
+	TeamID      int64  // the team; 0: the team named TeamName (created when new)
+	TeamName    string // used when TeamID is 0
 	Name        string // default: the JIRA board's name
 	ExtraJQL    string
+	// SyncSince bounds the first sync (issues updated since); nil: the
+	// syncer's default history.
+	SyncSince *time.Time
+	// Audit, when set, is recorded with the new board in one transaction.
+	Audit *store.AuditEntry
 }
 
 // DefaultTagPattern keeps release tags (v1.4 or 1.4.2) and leaves out
@@ -46,18 +53,22 @@ func (s *Syncer) AddBoard(ctx context.Context, nb NewBoard) (store.Board, error)
 	if err != nil {
 		return store.Board{}, err
 	}
-	team, err := s.Store.EnsureTeam(ctx, nb.TeamName, Slug(nb.TeamName))
-	if err != nil {
-		return store.Board{}, err
+	teamID := nb.TeamID
+	if teamID == 0 {
+		team, err := s.Store.EnsureTeam(ctx, nb.TeamName, Slug(nb.TeamName))
+		if err != nil {
+			return store.Board{}, err
+		}
+		teamID = team.ID
 	}
 	name := nb.Name
 	if name == "" {
 		name = tb.Name
 	}
 	b := store.Board{
-		TeamID: team.ID, Name: name, Slug: Slug(name), JiraBoardID: nb.JiraBoardID, FilterJQL: tb.Filter,
+		TeamID: teamID, Name: name, Slug: Slug(name), JiraBoardID: nb.JiraBoardID, FilterJQL: tb.Filter,
 		ExtraJQL: nb.ExtraJQL, TimeZone: info.UserZone.String(), DayMode: "working", RollingWeeks: 12,
-		InvalidResolutions: flow.DefaultInvalidResolutions(), FiscalYearStartMonth: 1,
+		InvalidResolutions: flow.DefaultInvalidResolutions(), FiscalYearStartMonth: 1, SyncSince: nb.SyncSince,
 		TagPattern: DefaultTagPattern,
 	}
 	seen := map[string]bool{}
@@ -84,7 +95,7 @@ func (s *Syncer) AddBoard(ctx context.Context, nb NewBoard) (store.Board, error)
 		}
 		b.WorkTypes = append(b.WorkTypes, store.WorkType{Name: t.Name, IssueTypeIDs: []string{t.ID}})
 	}
-	return s.Store.CreateBoard(ctx, b)
+	return s.Store.CreateBoardAudited(ctx, b, nb.Audit)
 }
 
 var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
