@@ -76,12 +76,61 @@ func TestAnnotationMarkersAndBands(t *testing.T) {
 	}
 }
 
+// The scatterplots of both quarterly views (JIRA issues and pull requests,
+// drawn by the shared quarters code) carry the annotations too.
+func TestAnnotationsOnQuarterlyScatter(t *testing.T) {
+	t.Parallel()
+	s := loadPRFixture(t)
+	ctx := context.Background()
+	b, err := s.Store.BoardBySlugs(ctx, "payments", "pay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	who := store.AuditEntry{At: time.Now(), Actor: "alice@example.com", Action: "annotation.create"}
+	for _, n := range []store.Annotation{
+		{StartsOn: time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC), Label: "WIP limit 3 from here"},
+		{StartsOn: time.Date(2025, 3, 17, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2025, 3, 19, 0, 0, 0, 0, time.UTC), Label: "Release freeze"},
+	} {
+		if _, err := s.Store.CreateAnnotation(ctx, b, n, who); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct{ url, chart string }{
+		{quadrantURL + "/quarterly?qfrom=2025-Q1&qto=2025-Q1", "leadtime"},
+		{prURL + "/quarterly?qfrom=2025-Q1&qto=2025-Q1", "prleadtime"},
+	} {
+		t.Run(tt.chart, func(t *testing.T) {
+			t.Parallel()
+			for _, notes := range []string{"on", "off"} {
+				res, body := get(t, s.Routes(), tt.url+"&notes="+notes)
+				if res.StatusCode != 200 {
+					t.Fatalf("notes=%s: status %d", notes, res.StatusCode)
+				}
+				svg := doc(t, body).Find(`svg[data-testid="chart-` + tt.chart + `"]`)
+				if svg.Length() != 1 {
+					t.Fatalf("notes=%s: no chart-%s", notes, tt.chart)
+				}
+				marks, bands := svg.Find(`[data-testid$="-notes"]`), svg.Find(`[data-testid$="-note-periods"]`)
+				if notes == "off" {
+					if marks.Length()+bands.Length() != 0 {
+						t.Fatalf("notes=off: %d marker and %d band layers", marks.Length(), bands.Length())
+					}
+					continue
+				}
+				if !strings.Contains(marks.Text(), "WIP limit 3 from here") || !strings.Contains(bands.Text(), "Release freeze") {
+					t.Fatalf("notes=on: markers %q, bands %q", marks.Text(), bands.Text())
+				}
+			}
+		})
+	}
+}
+
 // Every view with time charts has the annotations toggle in its form, and
 // the submitted form keeps notes=off in the canonical URL.
 func TestNotesToggleInForms(t *testing.T) {
 	t.Parallel()
 	s := loadPRFixture(t)
-	for _, u := range []string{quadrantURL, prURL, quadrantURL + "/quarterly", quadrantURL + "/flow", quadrantURL + "/blocked"} {
+	for _, u := range []string{quadrantURL, prURL, quadrantURL + "/quarterly", prURL + "/quarterly", quadrantURL + "/flow", quadrantURL + "/blocked"} {
 		t.Run(u, func(t *testing.T) {
 			t.Parallel()
 			_, body := get(t, s.Routes(), u+"?notes=off")

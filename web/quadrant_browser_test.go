@@ -42,8 +42,13 @@ func TestQuadrantInBrowser(t *testing.T) {
 		u, _ := url.Parse(v)
 		return u
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+quadrantURL), chromedp.WaitVisible(chromedp.CSS(`[data-testid="chart-throughput"]`))); err != nil {
+	// A team opens its board's quadrant from the team page.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/teams/payments"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="board-link"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="board-link"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="chart-throughput"]`))); err != nil {
 		t.Fatal(err)
+	}
+	if u := location(); u.Path != quadrantURL {
+		t.Fatalf("the team page's board link went to %s", u)
 	}
 	if dir := os.Getenv("VGER_SCREENSHOT_DIR"); dir != "" {
 		browsertest.Screenshot(ctx, srv.URL+quadrantURL+"?from=2025-02-03&to=2025-03-30", filepath.Join(dir, "quadrant.png"))

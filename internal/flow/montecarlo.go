@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"iter"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -24,22 +25,31 @@ func (b *Board) Samples(facts []IssueFacts, workTypes []string, now time.Time) (
 	if err != nil {
 		return nil, err
 	}
+	return b.samples(b.firstWeek(facts), now, func(yield func(time.Time) bool) {
+		for i := range facts {
+			f := &facts[i]
+			if f.InScope && f.Delivered && tf.keep(f.Type) && !yield(f.Done.V) {
+				return
+			}
+		}
+	}), nil
+}
+
+// samples counts completions per week over the last W complete weeks before the current week,
+// leaving out the weeks before the week `first`; nil with fewer than 4 such weeks.
+func (b *Board) samples(first int64, now time.Time, completed iter.Seq[time.Time]) []int {
 	cur := weekOf(b.localDay(now))
-	first := max(b.firstWeek(facts), cur-int64(b.window))
+	first = max(first, cur-int64(b.window))
 	if first >= cur || cur-first < minWeeks {
-		return nil, nil
+		return nil
 	}
 	samples := make([]int, cur-first)
-	for i := range facts {
-		f := &facts[i]
-		if !f.InScope || !f.Delivered || !tf.keep(f.Type) {
-			continue
-		}
-		if k := weekOf(b.localDay(f.Done.V)) - first; k >= 0 && k < int64(len(samples)) {
+	for t := range completed {
+		if k := weekOf(b.localDay(t)) - first; k >= 0 && k < int64(len(samples)) {
 			samples[k]++
 		}
 	}
-	return samples, nil
+	return samples
 }
 
 func trialsOr(n int) int {
