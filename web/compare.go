@@ -252,6 +252,15 @@ func compareTable(c flow.Comparison) views.ListTable {
 			{Text: m.Name}, {Text: v(m.A), TestID: "cmp-" + m.ID + "-a"}, {Text: v(m.B), TestID: "cmp-" + m.ID + "-b"},
 			{Text: change, TestID: "cmp-" + m.ID + "-change"}, {Text: p, TestID: "cmp-" + m.ID + "-p"}, {Text: string(m.Verdict), TestID: "cmp-" + m.ID + "-verdict"}}})
 	}
+	// The likelihood lines of each period (count rule over its weeks):
+	// one number per period, shown for context, not tested.
+	for _, pc := range []int{50, 80, 90} {
+		a, b := countAt(c.A.Likelihood, pc), countAt(c.B.Likelihood, pc)
+		id := fmt.Sprintf("cmp-likely_%d", pc)
+		t.Rows = append(t.Rows, views.ListRow{TestID: id, Cells: []views.ListCell{
+			{Text: fmt.Sprintf("%d%% of weeks delivered at least", pc)}, {Text: a, TestID: id + "-a"}, {Text: b, TestID: id + "-b"},
+			{Text: "–"}, {Text: "–"}, {Text: string(flow.VerdictNotTested)}}})
+	}
 	return t
 }
 

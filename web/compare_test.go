@@ -26,6 +26,9 @@ func TestComparePage(t *testing.T) {
 		"cmp-throughput-a": "0.8 items", "cmp-throughput-b": "1.0 items", "cmp-throughput-verdict": "not enough data",
 		"cmp-lead_time-a": "2.0 days", "cmp-lead_time-b": "2.3 days", "cmp-lead_time-verdict": "not enough data",
 		"cmp-variation-verdict": "shown, not tested",
+		// Likelihood lines per period, count rule: before [1 0 0 2] -> 50% of weeks >= 1, 80% >= 0;
+		// after [2 0] -> 50% >= 2.
+		"cmp-likely_50-a": "1", "cmp-likely_80-a": "0", "cmp-likely_50-b": "2",
 	} {
 		if got := strings.TrimSpace(d.Find(`[data-testid="` + id + `"]`).Text()); got != want {
 			t.Errorf("%s = %q, want %q", id, got, want)
