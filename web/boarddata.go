@@ -22,6 +22,7 @@ type boardData struct {
 	Facts  []flow.IssueFacts
 	Byid   map[string]*store.Fact // stored rows by issue id, for summaries and keys
 	Tags   []flow.Tag
+	Notes  []store.Annotation // the board's annotations (none with notes=off)
 	Status store.BoardStatus
 	Items  int // in-scope issues
 	// Stored: the facts are the board's stored ones (no override), so
@@ -33,6 +34,12 @@ type boardData struct {
 // mean (start, end, day mode) they are recomputed from the stored
 // histories with the overridden settings, which costs more.
 func (s *Server) loadBoardData(ctx context.Context, b store.Board, p ViewParams) (*boardData, error) {
+	return s.loadBoardDataWith(ctx, b, p, false)
+}
+
+// loadBoardDataWith is loadBoardData that also reads the CFD's position
+// segments (in Byid's rows) when withSegments is set.
+func (s *Server) loadBoardDataWith(ctx context.Context, b store.Board, p ViewParams, withSegments bool) (*boardData, error) {
 	d, err := s.loadBoardMeta(ctx, b, p)
 	if err != nil {
 		return nil, err
@@ -40,7 +47,7 @@ func (s *Server) loadBoardData(ctx context.Context, b store.Board, p ViewParams)
 	if err := s.admitFacts(ctx, d.Status.Issues); err != nil {
 		return nil, err
 	}
-	rows, err := s.Store.Facts(ctx, b.ID, false)
+	rows, err := s.Store.Facts(ctx, b.ID, withSegments)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +79,8 @@ func (s *Server) loadBoardData(ctx context.Context, b store.Board, p ViewParams)
 }
 
 // loadBoardMeta reads everything of a board view but its facts: the
-// compiled board with the view's overrides, release tags, sync status.
+// compiled board with the view's overrides, release tags, annotations,
+// sync status.
 func (s *Server) loadBoardMeta(ctx context.Context, b store.Board, p ViewParams) (*boardData, error) {
 	cat, err := s.catalog(ctx)
 	if err != nil {
@@ -104,6 +112,11 @@ func (s *Server) loadBoardMeta(ctx context.Context, b store.Board, p ViewParams)
 			if re == nil || re.MatchString(t.Name) {
 				d.Tags = append(d.Tags, flow.Tag{Repo: t.Repo, Name: t.Name, At: t.At})
 			}
+		}
+	}
+	if p.Notes {
+		if d.Notes, err = s.Store.Annotations(ctx, b.ID); err != nil {
+			return nil, err
 		}
 	}
 	if d.Status, err = s.Store.BoardStatus(ctx, b.ID); err != nil {

@@ -81,7 +81,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(e.Status)
 	view := views.ErrorView{
-		Page:    views.Page{Title: e.Heading, Version: s.Version},
+		Page:    views.Page{Title: e.Heading, Version: s.Version, User: viewer(UserFrom(r.Context()))},
 		Status:  e.Status,
 		Heading: e.Heading,
 		Message: config.Mask(e.Message, s.Secrets...),
@@ -93,4 +93,16 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	views.ErrorPage(view).Render(r.Context(), w)
+}
+
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// Forbidden is a 403 with a message for people.
+func Forbidden(msg string) *Error {
+	return &Error{Status: http.StatusForbidden, Heading: "Not allowed", Message: msg}
+}
+
+// Unavailable is a 503: something the page needs is not there.
+func Unavailable(heading, msg string) *Error {
+	return &Error{Status: http.StatusServiceUnavailable, Heading: heading, Message: msg}
 }

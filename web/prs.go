@@ -35,7 +35,13 @@ var (
 
 // ParsePRParams reads a PR view's query string.
 func ParsePRParams(q url.Values, b store.Board, repos []store.Repo) (PRParams, error) {
-	vp, err := parseParams(q, b, prParamOrder)
+	return parsePRParams(q, b, repos, prParamOrder)
+}
+
+// parsePRParams reads the parameters a PR view allows: the common ones and
+// the repository, base-branch and author filters.
+func parsePRParams(q url.Values, b store.Board, repos []store.Repo, allowed []string) (PRParams, error) {
+	vp, err := parseParams(q, b, allowed)
 	if err != nil {
 		return PRParams{}, err
 	}
@@ -172,6 +178,7 @@ type prData struct {
 	PRs    []flow.PullRequest
 	Rows   []store.BoardPR // same order as PRs
 	Tags   []flow.Tag
+	Notes  []store.Annotation
 	Status store.BoardStatus
 	Bots   []string // bot authors seen, offered for exclusion
 	Bases  []string // base branches seen
@@ -242,6 +249,11 @@ func (s *Server) loadPRData(ctx context.Context, b store.Board, p PRParams) (*pr
 		}
 		d.Tags = bd
 	}
+	if p.Notes {
+		if d.Notes, err = s.Store.Annotations(ctx, b.ID); err != nil {
+			return nil, err
+		}
+	}
 	if d.Status, err = s.Store.BoardStatus(ctx, b.ID); err != nil {
 		return nil, err
 	}
@@ -308,23 +320,24 @@ func (s *Server) pullRequests(w http.ResponseWriter, r *http.Request) error {
 	if p.Format == "json" {
 		return writeJSON(w, prJSON(b, series))
 	}
-	qc := prCharts{quadrantCharts: quadrantCharts{fb: d.Flow, tags: d.Tags, series: flow.WeeklySeries{From: series.From, To: series.To}}, series: series}
+	qc := prCharts{quadrantCharts: quadrantCharts{fb: d.Flow, tags: d.Tags, notes: d.Notes, series: flow.WeeklySeries{From: series.From, To: series.To}}, series: series}
 	unit := "Working days"
 	if d.Board.DayMode == "calendar" {
 		unit = "Calendar days"
 	}
-	jiraCanon := Encode(ViewParams{Weeks: p.Weeks, From: p.From, To: p.To, Tags: p.Tags, Days: p.Days, Window: p.Window}.Canonical(b))
+	jiraCanon := Encode(ViewParams{Weeks: p.Weeks, From: p.From, To: p.To, Tags: p.Tags, Notes: p.Notes, Days: p.Days, Window: p.Window}.Canonical(b))
 	m := views.PRPage{
-		Page:      views.Page{Title: b.Name + " · Pull requests", Version: s.Version},
-		Board:     s.boardHeaderPR(b, d.Status, jiraCanon, canon),
-		Controls:  prControls(b, p, d),
-		Permalink: withQuery(path, Encode(p.Permalink(b, d.Repos, series.From, series.To))),
-		JSONURL:   withQuery(path, Encode(withFormat(p.Canonical(b, d.Repos, d.Bases), "json"))),
-		CSVURL:    withQuery(path+"/prs.csv", canon),
-		WeeklyURL: withQuery(path+"/throughput.csv", canon),
-		JiraURL:   withQuery(boardPath(b), jiraCanon),
-		RangeText: fmt.Sprintf("Weeks of %s to %s", series.From, series.To.AddDays(-6)),
-		Window:    series.Window,
+		Page:         views.Page{Title: b.Name + " · Pull requests", Version: s.Version},
+		Board:        s.boardHeaderPR(b, d.Status, jiraCanon, canon),
+		Controls:     prControls(b, p, d),
+		Permalink:    withQuery(path, Encode(p.Permalink(b, d.Repos, series.From, series.To))),
+		JSONURL:      withQuery(path, Encode(withFormat(p.Canonical(b, d.Repos, d.Bases), "json"))),
+		CSVURL:       withQuery(path+"/prs.csv", canon),
+		WeeklyURL:    withQuery(path+"/throughput.csv", canon),
+		JiraURL:      withQuery(boardPath(b), jiraCanon),
+		QuarterlyURL: withQuery(path+"/quarterly", encodeIn(prQuarterlyParamOrder, keepValues(p.Canonical(b, d.Repos, d.Bases), "repo", "base", "exclude", "days", "window", "tags"))),
+		RangeText:    fmt.Sprintf("Weeks of %s to %s", series.From, series.To.AddDays(-6)),
+		Window:       series.Window,
 	}
 	merged := 0
 	for _, wk := range series.Weeks {
@@ -359,7 +372,19 @@ func (s *Server) pullRequests(w http.ResponseWriter, r *http.Request) error {
 		{ID: "prleadtime", Explain: "Of the pull requests merged in the rolling window, 50/80/90% were merged within this many days of being opened.",
 			Chart: qc.leadTime(unit).Component(), SVGURL: withQuery(path+"/chart/prleadtime.svg", canon), Table: prLeadTable(series)},
 	}
+	s.forUser(r, &m.Page, &m.Board)
 	return render(w, r, http.StatusOK, views.PRQuadrantPage(m))
+}
+
+// keepValues keeps the named parameters.
+func keepValues(q url.Values, keys ...string) url.Values {
+	out := url.Values{}
+	for _, k := range keys {
+		if v, ok := q[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func lastCompletePR(s flow.PRSeries) *flow.PRWeek {
@@ -373,7 +398,7 @@ func lastCompletePR(s flow.PRSeries) *flow.PRWeek {
 
 func prControls(b store.Board, p PRParams, d *prData) views.PRControls {
 	vc := viewControls(b, p.ViewParams)
-	c := views.PRControls{Weeks: vc.Weeks, From: vc.From, To: vc.To, Days: vc.Days, Window: vc.Window, Tags: vc.Tags}
+	c := views.PRControls{Weeks: vc.Weeks, From: vc.From, To: vc.To, Days: vc.Days, Window: vc.Window, Tags: vc.Tags, Notes: vc.Notes}
 	for _, r := range d.Repos {
 		c.Repos = append(c.Repos, views.Option{Value: r.FullName(), Label: r.FullName(), Selected: len(p.Repos) == 0 || slices.Contains(p.Repos, r.FullName())})
 	}
@@ -593,22 +618,36 @@ func (s *Server) prCSV(w http.ResponseWriter, r *http.Request) error {
 	}
 	loc := d.Flow.Location()
 	from, to := series.From.Start(loc), series.To.AddDays(1).Start(loc)
+	var shown []int
+	for i := range d.PRs {
+		pr := &d.PRs[i]
+		closed, isClosed := pr.ClosedAt, !pr.ClosedAt.IsZero()
+		inRange := (pr.CreatedAt.Compare(from) >= 0 && pr.CreatedAt.Before(to)) || (isClosed && closed.Compare(from) >= 0 && closed.Before(to))
+		if inRange && d.Flow.KeepPR(pr) {
+			shown = append(shown, i)
+		}
+	}
 	c := newCSV(w, fmt.Sprintf("%s-pull-requests-%s.csv", b.Slug, series.To))
+	if err := s.writePRs(c, d, shown); err != nil {
+		return err
+	}
+	return c.Close()
+}
+
+// writePRs writes the PR CSV: a header, then one row for each of the PRs
+// (indexes into d.PRs), in that order.
+func (s *Server) writePRs(c *csvWriter, d *prData, idx []int) error {
 	if err := c.Write("repo", "number", "title", "author", "base", "state", "created", "merged", "closed", "lead_time_days", "lines_added", "lines_deleted", "url"); err != nil {
 		return err
 	}
-	for i := range d.PRs {
+	loc := d.Flow.Location()
+	for _, i := range idx {
 		pr, row := &d.PRs[i], d.Rows[i]
-		closed, isClosed := pr.ClosedAt, !pr.ClosedAt.IsZero()
-		inRange := (pr.CreatedAt.Compare(from) >= 0 && pr.CreatedAt.Before(to)) || (isClosed && closed.Compare(from) >= 0 && closed.Before(to))
-		if !inRange || !d.Flow.KeepPR(pr) {
-			continue
-		}
 		state := "open"
 		switch {
 		case pr.Merged():
 			state = "merged"
-		case isClosed:
+		case !pr.ClosedAt.IsZero():
 			state = "rejected"
 		}
 		cells := []string{pr.Repo, strconv.Itoa(pr.Number), row.Title, pr.Author, pr.Base, state, pr.CreatedAt.In(loc).Format(time.RFC3339),
@@ -618,7 +657,7 @@ func (s *Server) prCSV(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return c.Close()
+	return nil
 }
 
 // prThroughputCSV streams merges per week with the likelihood lines.
@@ -659,7 +698,7 @@ func (s *Server) prChartSVG(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	qc := prCharts{quadrantCharts: quadrantCharts{fb: d.Flow, tags: d.Tags, series: flow.WeeklySeries{From: series.From, To: series.To}}, series: series}
+	qc := prCharts{quadrantCharts: quadrantCharts{fb: d.Flow, tags: d.Tags, notes: d.Notes, series: flow.WeeklySeries{From: series.From, To: series.To}}, series: series}
 	unit := "Working days"
 	if d.Board.DayMode == "calendar" {
 		unit = "Calendar days"

@@ -172,7 +172,9 @@ func (s *Server) quadrant(w http.ResponseWriter, r *http.Request) error {
 	if p.Format == "json" {
 		return writeJSON(w, weeklyJSON(b, d, series))
 	}
-	return render(w, r, http.StatusOK, views.QuadrantPage(s.quadrantView(b, p, d, series)))
+	m := s.quadrantView(b, p, d, series)
+	s.forUser(r, &m.Page, &m.Board)
+	return render(w, r, http.StatusOK, views.QuadrantPage(m))
 }
 
 func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series flow.WeeklySeries) views.Quadrant {
@@ -182,7 +184,7 @@ func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series 
 	if d.Board.DayMode == "calendar" {
 		unit = "Calendar days"
 	}
-	qc := quadrantCharts{fb: d.Flow, series: series, tags: d.Tags, hide: p.Hide}
+	qc := quadrantCharts{fb: d.Flow, series: series, tags: d.Tags, notes: d.Notes, hide: p.Hide}
 	m := views.Quadrant{
 		Page:       views.Page{Title: b.Name + " · Quadrant", Version: s.Version},
 		Board:      s.boardHeader(b, d, "quadrant", canon),
@@ -392,7 +394,7 @@ func netFlowTable(s flow.WeeklySeries) views.Table {
 
 // viewControls fills the view's form.
 func viewControls(b store.Board, p ViewParams) views.Controls {
-	c := views.Controls{Days: cmpOrStr(p.Days, b.DayMode), Backlog: cmpOrStr(p.Backlog, "relative"), Tags: p.Tags,
+	c := views.Controls{Days: cmpOrStr(p.Days, b.DayMode), Backlog: cmpOrStr(p.Backlog, "relative"), Tags: p.Tags, Notes: p.Notes,
 		Window: b.RollingWeeks, Weeks: DefaultWeeks}
 	if p.Window != 0 {
 		c.Window = p.Window
@@ -435,8 +437,15 @@ func (s *Server) boardHeader(b store.Board, d *boardData, active, canon string) 
 			{ID: "quadrant", Label: "Quadrant", URL: withQuery(boardPath(b), canon)},
 			{ID: "prs", Label: "Pull requests", URL: withQuery(boardPath(b)+"/prs", rangeOnly(canon))},
 			{ID: "quarterly", Label: "Quarterly", URL: withQuery(boardPath(b)+"/quarterly", keepParams(canon, sharedParams))},
+			{ID: "flow", Label: "Flow", URL: flowSpec.tabURL(b, canon)},
+			{ID: "aging", Label: "Aging WIP", URL: agingSpec.tabURL(b, canon)},
+			{ID: "blocked", Label: "Impediments", URL: blockedSpec.tabURL(b, canon)},
+			{ID: "forecast", Label: "Forecast", URL: forecastSpec.tabURL(b, canon)},
+			{ID: "quality", Label: "Data quality", URL: qualitySpec.tabURL(b, canon)},
+			{ID: "compare", Label: "Compare", URL: compareSpec.tabURL(b, canon)},
+			{ID: "settings", Label: "Settings", URL: boardPath(b) + "/settings"},
 		}}
-	row := s.boardRow(d.Status)
+	row := s.boardRow(d.Status, nil)
 	h.DataAsOf, h.Syncing, h.Error, h.Advice = row.DataAsOf, row.Syncing, row.Error, row.Advice
 	if s.Jobs != nil {
 		h.RefreshURL = boardPath(b) + "/refresh"
@@ -546,7 +555,7 @@ func (s *Server) chartSVG(w http.ResponseWriter, r *http.Request) error {
 	if d.Board.DayMode == "calendar" {
 		unit = "Calendar days"
 	}
-	qc := quadrantCharts{fb: d.Flow, series: series, tags: d.Tags, hide: p.Hide}
+	qc := quadrantCharts{fb: d.Flow, series: series, tags: d.Tags, notes: d.Notes, hide: p.Hide}
 	var c *chart.Chart
 	switch name := strings.TrimSuffix(chiParam(r, "chart"), ".svg"); name {
 	case "throughput":
@@ -577,7 +586,7 @@ func chiParam(r *http.Request, name string) string { return chi.URLParam(r, name
 func rangeOnly(canon string) string {
 	q, _ := url.ParseQuery(canon)
 	out := url.Values{}
-	for _, k := range []string{"weeks", "from", "to", "days", "window", "tags"} {
+	for _, k := range []string{"weeks", "from", "to", "days", "window", "tags", "notes"} {
 		if v, ok := q[k]; ok {
 			out[k] = v
 		}

@@ -42,8 +42,13 @@ func TestQuadrantInBrowser(t *testing.T) {
 		u, _ := url.Parse(v)
 		return u
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+quadrantURL), chromedp.WaitVisible(chromedp.CSS(`[data-testid="chart-throughput"]`))); err != nil {
+	// A team opens its board's quadrant from the team page.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/teams/payments"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="board-link"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="board-link"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="chart-throughput"]`))); err != nil {
 		t.Fatal(err)
+	}
+	if u := location(); u.Path != quadrantURL {
+		t.Fatalf("the team page's board link went to %s", u)
 	}
 	if dir := os.Getenv("VGER_SCREENSHOT_DIR"); dir != "" {
 		browsertest.Screenshot(ctx, srv.URL+quadrantURL+"?from=2025-02-03&to=2025-03-30", filepath.Join(dir, "quadrant.png"))
@@ -54,7 +59,10 @@ func TestQuadrantInBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`[data-testid="in-from"]`), "2025-03-03"),
 		chromedp.SetValue(chromedp.CSS(`[data-testid="in-to"]`), "2025-03-23"),
 		chromedp.Click(chromedp.CSS(`[data-testid="in-type-Story"]`)), // every type starts checked: Bugs only
+		// Mark the old page, which also has the week of 17 Mar, so the wait is for the new one.
+		chromedp.Evaluate[chromedp.Void](`document.body.insertAdjacentHTML("beforeend", '<i id="old-page"></i>')`),
 		chromedp.Click(chromedp.CSS(`[data-testid="apply"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#old-page`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="tp-2025-03-17"]`)),
 	)
 	if err != nil {

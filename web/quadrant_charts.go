@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vger-dev/vger/internal/flow"
+	"github.com/vger-dev/vger/internal/store"
 	"github.com/vger-dev/vger/web/chart"
 )
 
@@ -14,6 +15,7 @@ type quadrantCharts struct {
 	fb     *flow.Board
 	series flow.WeeklySeries
 	tags   []flow.Tag
+	notes  []store.Annotation
 	hide   []string
 }
 
@@ -23,20 +25,21 @@ func (q quadrantCharts) xScale() chart.Time {
 
 func (q quadrantCharts) x(w flow.Week) float64 { return chart.T(w.Monday.Start(q.fb.Location())) }
 
-// markers are the release tags within the shown weeks.
-func (q quadrantCharts) markers() chart.Layer {
-	if len(q.tags) == 0 {
-		return nil
-	}
+// markers are the annotations and release tags within the shown weeks.
+func (q quadrantCharts) markers() []chart.Layer {
 	loc := q.fb.Location()
-	return tagLayer(loc, q.tags, q.series.From.Start(loc), q.series.To.AddDays(1).Start(loc))
+	from, to := q.series.From.Start(loc), q.series.To.AddDays(1).Start(loc)
+	out := noteLayers(loc, q.notes, from, to)
+	if len(q.tags) > 0 {
+		if m := tagLayer(loc, q.tags, from, to); m != nil {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
-func withMarkers(layers []chart.Layer, m chart.Layer) []chart.Layer {
-	if m == nil {
-		return layers
-	}
-	return append(layers, m)
+func withMarkers(layers []chart.Layer, ms []chart.Layer) []chart.Layer {
+	return append(layers, ms...)
 }
 
 func pctLabel(p int) string { return fmt.Sprintf("%d%% likely", p) }

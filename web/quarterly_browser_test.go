@@ -153,7 +153,7 @@ func TestQuarterlyInBrowser(t *testing.T) {
 	raw, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	var keys []string
-	for _, row := range csvRows(t, string(raw))[1:] {
+	for _, row := range parseCSV(t, string(raw))[1:] {
 		keys = append(keys, row[0])
 	}
 	slices.Sort(keys)

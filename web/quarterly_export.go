@@ -20,16 +20,26 @@ func (s *Server) quarterlyCSV(w http.ResponseWriter, r *http.Request) error {
 	}
 	keys := q.quarterKeys()
 	c := newCSV(w, fmt.Sprintf("%s-quarterly-%s.csv", q.b.Slug, q.to))
-	if err := c.Write("quarter", "start", "end", "fiscal_quarter", "partial", "delivered", "keys"); err != nil {
+	if err := q.writeQuarterRows(c, "delivered", "keys", func(_ int, qq flow.Quarter) []string { return keys[qq.Start] }); err != nil {
 		return err
 	}
-	for _, qq := range q.series.Quarters {
+	return c.Close()
+}
+
+// writeQuarterRows writes one row per quarter shown: the quarter, its days,
+// its fiscal quarter, whether it is the current one, the count (column
+// count) and what was counted (column items, space-separated).
+func (q *quarters) writeQuarterRows(c *csvWriter, count, items string, of func(k int, qq flow.Quarter) []string) error {
+	if err := c.Write("quarter", "start", "end", "fiscal_quarter", "partial", count, items); err != nil {
+		return err
+	}
+	for k, qq := range q.series.Quarters {
 		if err := c.Write(quarterParam(qq.Start), qq.Start.String(), qq.End.String(), strconv.Itoa(fiscalQuarter(qq.Start, q.fiscal)),
-			strconv.FormatBool(qq.Partial), strconv.Itoa(qq.Throughput), strings.Join(keys[qq.Start], " ")); err != nil {
+			strconv.FormatBool(qq.Partial), strconv.Itoa(qq.Throughput), strings.Join(of(k, qq), " ")); err != nil {
 			return err
 		}
 	}
-	return c.Close()
+	return nil
 }
 
 // quarterKeys lists, per quarter start, the keys of the delivered items
@@ -134,15 +144,66 @@ type quarterlyJSONOut struct {
 }
 
 type quarterJSON struct {
-	Quarter   string             `json:"quarter"`
-	Label     string             `json:"label"`
-	Start     string             `json:"start"`
-	End       string             `json:"end"`
-	Fiscal    int                `json:"fiscal_quarter"`
-	Partial   bool               `json:"partial"`
-	Delivered int                `json:"delivered"`
+	quarterJSONHead
+	Delivered int `json:"delivered"`
+	quarterJSONLead
+}
+
+// quarterJSONHead and quarterJSONLead are what both quarterly views'
+// quarters have, before and after their count.
+type quarterJSONHead struct {
+	Quarter string `json:"quarter"`
+	Label   string `json:"label"`
+	Start   string `json:"start"`
+	End     string `json:"end"`
+	Fiscal  int    `json:"fiscal_quarter"`
+	Partial bool   `json:"partial"`
+}
+
+type quarterJSONLead struct {
 	LeadTime  map[string]float64 `json:"lead_time,omitempty"`
 	LeadItems int                `json:"lead_items"`
+}
+
+// quarterJSONOf is a quarter's head and lead-time lines (the view's).
+func (q *quarters) quarterJSONOf(qq flow.Quarter) (quarterJSONHead, quarterJSONLead) {
+	h := quarterJSONHead{Quarter: quarterParam(qq.Start), Label: quarterLabel(qq.Start), Start: qq.Start.String(), End: qq.End.String(),
+		Fiscal: fiscalQuarter(qq.Start, q.fiscal), Partial: qq.Partial}
+	l := quarterJSONLead{LeadItems: qq.LeadItems}
+	for _, lv := range qq.LeadTime {
+		if slices.Contains(q.qp.percents(), lv.Percent) {
+			if l.LeadTime == nil {
+				l.LeadTime = map[string]float64{}
+			}
+			l.LeadTime[strconv.Itoa(lv.Percent)] = round4(lv.Value)
+		}
+	}
+	return h, l
+}
+
+// flatJSON is the flat lines by percent; nil = none.
+func (q *quarters) flatJSON() map[string]int {
+	if q.flat == nil {
+		return nil
+	}
+	out := map[string]int{}
+	for _, l := range q.flat {
+		out[strconv.Itoa(l.Percent)] = l.Count
+	}
+	return out
+}
+
+// nextQuarterJSONOf is the forecast.
+func (q *quarters) nextQuarterJSONOf() nextQuarterJSON {
+	fc := q.forecast
+	out := nextQuarterJSON{Start: fc.Start.String(), Weeks: fc.Weeks, History: q.samples, Seed: q.qp.Seed, Trials: flow.DefaultTrials}
+	if fc.Likelihood != nil {
+		out.Likelihood = map[string]int{}
+		for _, l := range fc.Likelihood {
+			out.Likelihood[strconv.Itoa(l.Percent)] = l.Count
+		}
+	}
+	return out
 }
 
 type nextQuarterJSON struct {
@@ -179,32 +240,11 @@ func (s *Server) quarterlyJSON(q *quarterly) quarterlyJSONOut {
 		out.From, out.To = q.from.String(), q.to.String()
 	}
 	for _, qq := range q.series.Quarters {
-		qj := quarterJSON{Quarter: quarterParam(qq.Start), Label: quarterLabel(qq.Start), Start: qq.Start.String(), End: qq.End.String(),
-			Fiscal: fiscalQuarter(qq.Start, q.fiscal), Partial: qq.Partial, Delivered: qq.Throughput, LeadItems: qq.LeadItems}
-		for _, l := range qq.LeadTime {
-			if slices.Contains(q.p.percents(), l.Percent) {
-				if qj.LeadTime == nil {
-					qj.LeadTime = map[string]float64{}
-				}
-				qj.LeadTime[strconv.Itoa(l.Percent)] = round4(l.Value)
-			}
-		}
-		out.Quarters = append(out.Quarters, qj)
+		h, l := q.quarterJSONOf(qq)
+		out.Quarters = append(out.Quarters, quarterJSON{quarterJSONHead: h, Delivered: qq.Throughput, quarterJSONLead: l})
 	}
-	if q.flat != nil {
-		out.Flat = map[string]int{}
-		for _, l := range q.flat {
-			out.Flat[strconv.Itoa(l.Percent)] = l.Count
-		}
-	}
-	fc := q.forecast
-	out.NextQuarter = nextQuarterJSON{Start: fc.Start.String(), Weeks: fc.Weeks, History: q.samples, Seed: q.p.Seed, Trials: flow.DefaultTrials}
-	if fc.Likelihood != nil {
-		out.NextQuarter.Likelihood = map[string]int{}
-		for _, l := range fc.Likelihood {
-			out.NextQuarter.Likelihood[strconv.Itoa(l.Percent)] = l.Count
-		}
-	}
+	out.Flat = q.flatJSON()
+	out.NextQuarter = q.nextQuarterJSONOf()
 	if z := q.p.Zoom; z.Zoomed() {
 		out.Zoom = &zoomJSON{LeadMin: z.Min.Ptr(), LeadMax: z.Max.Ptr()}
 		if !z.From.IsZero() {

@@ -20,9 +20,16 @@ import (
 // the range is in quarters.
 type QuarterlyParams struct {
 	ViewParams
+	QuarterParams
+}
+
+// QuarterParams are the parameters both quarterly views (JIRA issues and
+// pull requests) have beyond their board view's: quarters, fiscal year,
+// scatterplot lines, forecast seed and zoom.
+type QuarterParams struct {
 	// QFrom and QTo are days in the first and last quarter shown (a
 	// quarter given as 2025-Q2 is its first day); zero = the quarter of the
-	// board's first issue / the current quarter.
+	// board's first issue (first pull request) / the current quarter.
 	QFrom, QTo flow.Date
 	Fiscal     int   // first month of the fiscal year, 1..12; 0 = the board's
 	Pct        []int // lead-time lines per quarter, ascending; nil = 50/80/90
@@ -46,11 +53,11 @@ const DefaultSeed = 1
 
 var (
 	// quarterlyParamOrder is the canonical order of the view's parameters.
-	quarterlyParamOrder = []string{"qfrom", "qto", "fiscal", "type", "start", "end", "days", "window", "tags", "pct", "seed", "zx0", "zx1", "zy0", "zy1", "format"}
+	quarterlyParamOrder = []string{"qfrom", "qto", "fiscal", "type", "start", "end", "days", "window", "tags", "notes", "pct", "seed", "zx0", "zx1", "zy0", "zy1", "format"}
 	// quarterlyOwn are the parameters ParseViewParams does not know.
 	quarterlyOwn = []string{"qfrom", "qto", "fiscal", "pct", "seed", "zx0", "zx1", "zy0", "zy1"}
 	// sharedParams carry over between board views (the tabs).
-	sharedParams = []string{"type", "start", "end", "days", "window", "tags"}
+	sharedParams = []string{"type", "start", "end", "days", "window", "tags", "notes"}
 	// pctAllowed are the lead-time lines the scatterplot can draw.
 	pctAllowed = []int{50, 80, 85, 90, 95}
 	quarterRe  = regexp.MustCompile(`^(\d{4})-[Qq]([1-4])$`)
@@ -60,24 +67,50 @@ var (
 // ParseQuarterlyParams reads and validates the quarterly view's query
 // string. Every problem is a 400 naming the parameter and what it allows.
 func ParseQuarterlyParams(q url.Values, b store.Board) (QuarterlyParams, error) {
-	p := QuarterlyParams{Seed: DefaultSeed}
-	if q.Has("apply") {
-		q = cleanForm(q)
+	p := QuarterlyParams{QuarterParams: QuarterParams{Seed: DefaultSeed}}
+	if err := rejectNotQuarterly(q, quarterlyParamOrder, "the quarterly view"); err != nil {
+		return p, err
 	}
-	for k := range q {
-		if !slices.Contains(quarterlyParamOrder, k) && k != "apply" {
-			problem := "this view does not take it"
-			if slices.Contains(viewParamOrder, k) {
-				problem = "the quarterly view does not take it: its range is in quarters (qfrom, qto)"
-			}
-			return p, InvalidParam(k, problem, strings.Join(quarterlyParamOrder, ", "))
-		}
-	}
-	vp, err := ParseViewParams(q, b, quarterlyOwn...)
+	vp, err := ParseViewParams(cleanApplied(q), b, quarterlyOwn...)
 	if err != nil {
 		return p, err
 	}
 	p.ViewParams = vp
+	p.QuarterParams, err = parseQuarterParams(q)
+	return p, err
+}
+
+// rejectNotQuarterly answers a 400 for a parameter a quarterly view does
+// not take, saying why for the weekly views' range parameters.
+func rejectNotQuarterly(q url.Values, allowed []string, view string) error {
+	for k := range cleanApplied(q) {
+		if !slices.Contains(allowed, k) && k != "apply" {
+			problem := "this view does not take it"
+			if slices.Contains(viewParamOrder, k) {
+				problem = view + " does not take it"
+				if k == "weeks" || k == "from" || k == "to" {
+					problem += ": its range is in quarters (qfrom, qto)"
+				}
+			}
+			return InvalidParam(k, problem, strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
+
+// cleanApplied is a submitted form's query cleaned (cleanForm), any other
+// query as it is.
+func cleanApplied(q url.Values) url.Values {
+	if q.Has("apply") {
+		return cleanForm(q)
+	}
+	return q
+}
+
+// parseQuarterParams reads the quarterly views' own parameters.
+func parseQuarterParams(q url.Values) (QuarterParams, error) {
+	p := QuarterParams{Seed: DefaultSeed}
+	q = cleanApplied(q)
 	single := func(k string) (string, bool, error) {
 		vs, ok := q[k]
 		if !ok || len(vs) == 0 {
@@ -219,7 +252,7 @@ func quarterParam(d flow.Date) string {
 }
 
 // fiscalOf is the fiscal-year start month in effect.
-func (p QuarterlyParams) fiscalOf(b store.Board) int {
+func (p QuarterParams) fiscalOf(b store.Board) int {
 	if p.Fiscal != 0 {
 		return p.Fiscal
 	}
@@ -227,7 +260,7 @@ func (p QuarterlyParams) fiscalOf(b store.Board) int {
 }
 
 // percents are the lead-time lines drawn.
-func (p QuarterlyParams) percents() []int {
+func (p QuarterParams) percents() []int {
 	if len(p.Pct) == 0 {
 		return flow.DefaultPercents()
 	}
@@ -237,6 +270,12 @@ func (p QuarterlyParams) percents() []int {
 // Canonical is the view's query with defaults left out.
 func (p QuarterlyParams) Canonical(b store.Board) url.Values {
 	q := p.ViewParams.Canonical(b)
+	p.QuarterParams.setCanonical(q, b)
+	return q
+}
+
+// setCanonical adds the quarterly parameters that differ from the defaults.
+func (p QuarterParams) setCanonical(q url.Values, b store.Board) {
 	if !p.QFrom.IsZero() {
 		q.Set("qfrom", quarterParam(p.QFrom))
 	}
@@ -253,16 +292,13 @@ func (p QuarterlyParams) Canonical(b store.Board) url.Values {
 		q.Set("seed", strconv.FormatUint(p.Seed, 10))
 	}
 	p.Zoom.set(q)
-	return q
 }
 
 // Permalink freezes the view: the quarters shown and every setting
 // written out (the forecast still starts from the current week).
 func (p QuarterlyParams) Permalink(b store.Board, firstQ, lastQ flow.Date) url.Values {
 	q := url.Values{}
-	q.Set("qfrom", quarterParam(firstQ))
-	q.Set("qto", quarterParam(lastQ))
-	q.Set("fiscal", strconv.Itoa(p.fiscalOf(b)))
+	p.QuarterParams.setPermalink(q, b, firstQ, lastQ)
 	types := p.Types
 	if len(types) == 0 {
 		types = workTypeNames(b)
@@ -275,15 +311,28 @@ func (p QuarterlyParams) Permalink(b store.Board, firstQ, lastQ flow.Date) url.V
 	q.Set("end", b.States[e].Name)
 	q.Set("days", cmpOrStr(p.Days, b.DayMode))
 	q.Set("window", strconv.Itoa(cmpOrInt(p.Window, b.RollingWeeks)))
-	if p.Tags {
+	setTags(q, p.Tags)
+	q.Set("notes", onOff(p.Notes))
+	return q
+}
+
+// setPermalink writes every quarterly parameter out, the quarters shown
+// as fixed ones.
+func (p QuarterParams) setPermalink(q url.Values, b store.Board, firstQ, lastQ flow.Date) {
+	q.Set("qfrom", quarterParam(firstQ))
+	q.Set("qto", quarterParam(lastQ))
+	q.Set("fiscal", strconv.Itoa(p.fiscalOf(b)))
+	q["pct"] = pctValues(p.percents())
+	q.Set("seed", strconv.FormatUint(p.Seed, 10))
+	p.Zoom.set(q)
+}
+
+func setTags(q url.Values, on bool) {
+	if on {
 		q.Set("tags", "on")
 	} else {
 		q.Set("tags", "off")
 	}
-	q["pct"] = pctValues(p.percents())
-	q.Set("seed", strconv.FormatUint(p.Seed, 10))
-	p.Zoom.set(q)
-	return q
 }
 
 func (z ZoomBox) set(q url.Values) {
@@ -317,9 +366,12 @@ func cmpOrInt(a, b int) int {
 }
 
 // encodeQuarterly writes values in the quarterly view's parameter order.
-func encodeQuarterly(q url.Values) string {
+func encodeQuarterly(q url.Values) string { return encodeIn(quarterlyParamOrder, q) }
+
+// encodeIn writes the values of the keys in order, in that order.
+func encodeIn(order []string, q url.Values) string {
 	var sb strings.Builder
-	for _, k := range quarterlyParamOrder {
+	for _, k := range order {
 		for _, v := range q[k] {
 			if sb.Len() > 0 {
 				sb.WriteByte('&')

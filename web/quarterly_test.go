@@ -36,7 +36,7 @@ func attr(t *testing.T, d *goquery.Document, sel, name string) string {
 	return v
 }
 
-func csvRows(t *testing.T, body string) [][]string {
+func parseCSV(t *testing.T, body string) [][]string {
 	t.Helper()
 	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 	if err != nil {
@@ -295,7 +295,7 @@ func TestQuarterlyCSVMatchesWeeklyThroughput(t *testing.T) {
 		{"2025-Q1", "2025-01-01", "2025-03-31", "4", "false", "3", "QTR-5 QTR-6 QTR-12"},
 		{"2025-Q2", "2025-04-01", "2025-06-30", "1", "true", "5", "QTR-7 QTR-8 QTR-9 QTR-10 QTR-11"},
 	}
-	rows := csvRows(t, body)
+	rows := parseCSV(t, body)
 	if !equalRows(rows, want) {
 		t.Fatalf("quarterly CSV:\n got %q\nwant %q", rows, want)
 	}
@@ -303,7 +303,7 @@ func TestQuarterlyCSVMatchesWeeklyThroughput(t *testing.T) {
 	_, body = get(t, s.Routes(), "/teams/payments/boards/qtr/throughput.csv?from=2024-07-01&to=2025-05-14")
 	weekly := map[string]int{}
 	total := 0
-	for _, row := range csvRows(t, body)[1:] {
+	for _, row := range parseCSV(t, body)[1:] {
 		total += atoi(t, row[2])
 		for _, k := range strings.Fields(row[len(row)-1]) {
 			weekly[k]++
@@ -360,7 +360,7 @@ func TestQuarterlyLeadTimeCSVFollowsZoom(t *testing.T) {
 		{"QTR-10", "Item 10", "Bug", "2025-04-28T10:00:00Z", "2025-04-29T10:00:00Z", "1", "1", "false", "1", "0", "0", "0", "https://jira.example.com/browse/QTR-10"},
 		{"QTR-11", `<b>Fix</b> "login" & more`, "Story", "2025-05-05T10:00:00Z", "2025-05-09T10:00:00Z", "4", "4", "false", "4", "0", "0", "0", "https://jira.example.com/browse/QTR-11"},
 	}
-	if rows := csvRows(t, body); !equalRows(rows, want) {
+	if rows := parseCSV(t, body); !equalRows(rows, want) {
 		t.Fatalf("zoomed lead-time CSV:\n got %q\nwant %q", rows, want)
 	}
 	// The page with the same zoom draws exactly those points, says so, and offers the way back.
@@ -390,7 +390,7 @@ func TestQuarterlyLeadTimeCSVFollowsZoom(t *testing.T) {
 	}
 	// Unzoomed: all 12 delivered items, oldest first.
 	_, body = get(t, s.Routes(), "/teams/payments/boards/qtr/quarterly-leadtime.csv")
-	rows := csvRows(t, body)
+	rows := parseCSV(t, body)
 	var keys []string
 	for _, r := range rows[1:] {
 		keys = append(keys, r[0])
@@ -585,7 +585,7 @@ func TestQuarterlyPermalinkReproducesPage(t *testing.T) {
 	s, st := loadQuarterlyFixture(t)
 	_, body := get(t, s.Routes(), qtrURL+"?type=Story&zy1=20")
 	perm := attr(t, doc(t, body), `[data-testid="permalink"]`, "href")
-	if want := qtrURL + "?qfrom=2024-Q3&qto=2025-Q2&fiscal=4&type=Story&start=In+Progress&end=Done&days=calendar&window=4&tags=on&pct=50&pct=80&pct=90&seed=1&zy1=20"; perm != want {
+	if want := qtrURL + "?qfrom=2024-Q3&qto=2025-Q2&fiscal=4&type=Story&start=In+Progress&end=Done&days=calendar&window=4&tags=on&notes=on&pct=50&pct=80&pct=90&seed=1&zy1=20"; perm != want {
 		t.Fatalf("permalink\n got %s\nwant %s", perm, want)
 	}
 	_, permBody := get(t, s.Routes(), perm)

@@ -23,39 +23,93 @@ func (s *Server) Routes() http.Handler {
 	r.Use(s.timeout)
 	// Cross-site POSTs are refused (Sec-Fetch-Site / Origin checks).
 	r.Use(http.NewCrossOriginProtection().Handler)
+	r.Use(limitBody)
 
-	// Operations.
+	// Operations: no sign-in (load balancers and Prometheus call them).
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
-	r.Handle("/metrics", s.metricsHandler())
+	r.Method(http.MethodGet, "/metrics", s.metricsHandler())
 
 	// Static files, embedded in the binary.
 	sub, _ := fs.Sub(static.FS, ".")
-	r.Handle("/static/*", http.StripPrefix("/static/", staticFiles(sub)))
+	r.Method(http.MethodGet, "/static/*", http.StripPrefix("/static/", staticFiles(sub)))
+	r.Method(http.MethodHead, "/static/*", http.StripPrefix("/static/", staticFiles(sub)))
 	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
 
-	// Pages.
-	r.Get("/", s.handle("home", s.home))
+	// Pages: every one needs a signed-in user; anything but GET an editor.
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole)
 
-	// A board's views. Every view is a GET URL whose query string holds its
-	// whole state (README "URL scheme").
-	r.Route("/teams/{team}/boards/{board}", func(r chi.Router) {
-		r.Get("/", s.handle("quadrant", s.quadrant))
-		r.Get("/throughput.csv", s.handle("quadrant_csv", s.throughputCSV))
-		r.Get("/leadtime.csv", s.handle("leadtime_csv", s.leadTimeCSV))
-		r.Get("/chart/{chart}", s.handle("quadrant_svg", s.chartSVG))
-		r.Post("/refresh", s.handle("refresh", s.refresh))
-		r.Get("/prs", s.handle("prs", s.pullRequests))
-		r.Get("/prs/prs.csv", s.handle("prs_csv", s.prCSV))
-		r.Get("/prs/throughput.csv", s.handle("prs_throughput_csv", s.prThroughputCSV))
-		r.Get("/prs/chart/{chart}", s.handle("prs_svg", s.prChartSVG))
-		r.Get("/quarterly", s.handle("quarterly", s.quarterlyPage))
-		r.Get("/quarterly.csv", s.handle("quarterly_csv", s.quarterlyCSV))
-		r.Get("/quarterly-leadtime.csv", s.handle("quarterly_leadtime_csv", s.quarterlyLeadCSV))
-		r.Get("/chart/quarterly-throughput.svg", s.handle("quarterly_svg", s.quarterlySVG("throughput")))
-		r.Get("/chart/quarterly-leadtime.svg", s.handle("quarterly_svg", s.quarterlySVG("leadtime")))
+		r.Get("/", s.handle("home", s.home))
+		r.Get("/audit", s.handle("audit", s.allAudit))
+		r.Get("/teams/new", s.handle("team_new", s.teamNew))
+		r.Post("/teams", s.handle("team_create", s.teamCreate))
+
+		r.Route("/teams/{team}", func(r chi.Router) {
+			r.Get("/", s.handle("team", s.teamPage))
+			r.Get("/settings", s.handle("team_settings", s.teamSettings))
+			r.Post("/settings", s.handle("team_rename", s.teamRename))
+			r.Get("/delete", s.handle("team_delete_confirm", s.teamDeleteConfirm))
+			r.Post("/delete", s.handle("team_delete", s.teamDelete))
+			r.Get("/audit", s.handle("team_audit", s.teamAudit))
+			r.Get("/boards/new", s.handle("board_new", s.boardNew))
+			r.Post("/boards", s.handle("board_create", s.boardCreate))
+
+			r.Route("/boards/{board}", func(r chi.Router) {
+				// The board's views. Every view is a GET URL whose query
+				// string holds its whole state (README "URL scheme").
+				r.Get("/", s.handle("quadrant", s.quadrant))
+				r.Get("/throughput.csv", s.handle("quadrant_csv", s.throughputCSV))
+				r.Get("/leadtime.csv", s.handle("leadtime_csv", s.leadTimeCSV))
+				r.Get("/chart/{chart}", s.handle("quadrant_svg", s.chartSVG))
+				r.Get("/prs", s.handle("prs", s.pullRequests))
+				r.Get("/prs/prs.csv", s.handle("prs_csv", s.prCSV))
+				r.Get("/prs/throughput.csv", s.handle("prs_throughput_csv", s.prThroughputCSV))
+				r.Get("/prs/chart/{chart}", s.handle("prs_svg", s.prChartSVG))
+				r.Get("/prs/quarterly", s.handle("prs_quarterly", s.prQuarterlyPage))
+				r.Get("/prs/quarterly.csv", s.handle("prs_quarterly_csv", s.prQuarterlyCSV))
+				r.Get("/prs/quarterly-leadtime.csv", s.handle("prs_quarterly_leadtime_csv", s.prQuarterlyLeadCSV))
+				r.Get("/prs/chart/quarterly-throughput.svg", s.handle("prs_quarterly_svg", s.prQuarterlySVG("throughput")))
+				r.Get("/prs/chart/quarterly-leadtime.svg", s.handle("prs_quarterly_svg", s.prQuarterlySVG("leadtime")))
+				r.Get("/quarterly", s.handle("quarterly", s.quarterlyPage))
+				r.Get("/quarterly.csv", s.handle("quarterly_csv", s.quarterlyCSV))
+				r.Get("/quarterly-leadtime.csv", s.handle("quarterly_leadtime_csv", s.quarterlyLeadCSV))
+				r.Get("/chart/quarterly-throughput.svg", s.handle("quarterly_svg", s.quarterlySVG("throughput")))
+				r.Get("/chart/quarterly-leadtime.svg", s.handle("quarterly_svg", s.quarterlySVG("leadtime")))
+				r.Get("/flow", s.handle("flow", s.flowPage))
+				r.Get("/flow.csv", s.handle("flow_csv", s.flowCSV))
+				r.Get("/flow/chart/{chart}", s.handle("flow_svg", s.flowSVG))
+				r.Get("/aging", s.handle("aging", s.agingPage))
+				r.Get("/aging.csv", s.handle("aging_csv", s.agingCSV))
+				r.Get("/aging/chart/{chart}", s.handle("aging_svg", s.agingSVG))
+				r.Get("/blocked", s.handle("blocked", s.blockedPage))
+				r.Get("/blocked.csv", s.handle("blocked_csv", s.blockedCSV))
+				r.Get("/blocked/chart/{chart}", s.handle("blocked_svg", s.blockedSVG))
+				r.Get("/forecast", s.handle("forecast", s.forecastPage))
+				r.Get("/forecast.csv", s.handle("forecast_csv", s.forecastCSV))
+				r.Get("/forecast/chart/{chart}", s.handle("forecast_svg", s.forecastSVG))
+				r.Get("/quality", s.handle("quality", s.qualityPage))
+				r.Get("/quality.csv", s.handle("quality_csv", s.qualityCSV))
+				r.Get("/compare", s.handle("compare", s.compare))
+				r.Get("/compare.csv", s.handle("compare_csv", s.compareCSV))
+
+				// "Refresh now", and the board's settings.
+				r.Post("/refresh", s.handle("refresh", s.boardRefresh))
+				r.Get("/settings", s.handle("board_settings", s.boardSettings))
+				r.Post("/settings", s.handle("board_save", s.boardSave))
+				r.Get("/settings.json", s.handle("board_export", s.boardExport))
+				r.Post("/settings/import", s.handle("board_import", s.boardImport))
+				r.Get("/annotations", s.handle("annotations", s.annotationsPage))
+				r.Post("/annotations", s.handle("annotation_create", s.annotationCreate))
+				r.Post("/annotations/{note}/delete", s.handle("annotation_delete", s.annotationDelete))
+				r.Post("/repos", s.handle("repo_link", s.linkRepo))
+				r.Post("/repos/{repo}/unlink", s.handle("repo_unlink", s.unlinkRepo))
+				r.Get("/delete", s.handle("board_delete_confirm", s.boardDeleteConfirm))
+				r.Post("/delete", s.handle("board_delete", s.boardDelete))
+			})
+		})
 	})
 
 	r.NotFound(s.handle("not_found", func(w http.ResponseWriter, r *http.Request) error {
@@ -65,6 +119,17 @@ func (s *Server) Routes() http.Handler {
 		return &Error{Status: http.StatusMethodNotAllowed, Heading: "Method not allowed", Message: r.Method + " is not accepted here."}
 	}))
 	return r
+}
+
+// limitBody bounds what a form may send (an imported settings file is the
+// largest); the import handler sets its own, larger, limit.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && !safeMethod(r.Method) {
+			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) metricsHandler() http.Handler {

@@ -35,6 +35,11 @@ type Server struct {
 	Sources *vsync.Syncer
 	// JiraURL is the JIRA site's base URL, for links to issues.
 	JiraURL string
+	// Access says who is signed in and who may change things
+	// (zero value: VGER_AUTH=none, everyone an editor).
+	Access Access
+	// LookupTimeout bounds each look-up in JIRA or GitHub a page makes.
+	LookupTimeout time.Duration
 	// GitHubURL is the web address of the GitHub host (https://github.com),
 	// for links to pull requests.
 	GitHubURL string
@@ -72,6 +77,7 @@ func New(st *store.Store, log *slog.Logger, reg *prometheus.Registry) *Server {
 		Now:            time.Now,
 		Version:        "dev",
 		RequestTimeout: 30 * time.Second,
+		LookupTimeout:  5 * time.Second,
 		heavy:          semaphore.NewWeighted(FactsInFlight),
 		metrics:        newHTTPMetrics(reg),
 	}

@@ -26,20 +26,24 @@ type ViewParams struct {
 	Window    int       // rolling window in weeks; 0 = the board's
 	Backlog   string    // "relative" (default) or "absolute"
 	Tags      bool      // show release tags (default true)
+	Notes     bool      // show the board's annotations (default true)
 	Hide      []string  // states hidden in the detailed lead-time view
 	Format    string    // "" (HTML) or "json"
 	explicitT bool      // tags=on was written explicitly
 }
 
+// unnamedParam names a query parameter whose name is empty ("?=x").
+const unnamedParam = "(unnamed)"
+
 // DefaultWeeks is the default relative range.
 const DefaultWeeks = 26
 
 // viewParamOrder is the canonical order of query parameters.
-var viewParamOrder = []string{"weeks", "from", "to", "type", "start", "end", "days", "window", "backlog", "tags", "hide", "format"}
+var viewParamOrder = []string{"weeks", "from", "to", "type", "start", "end", "days", "window", "backlog", "tags", "notes", "hide", "format"}
 
 // prParams are the parameters of the pull-request views (see prparams.go
 // for the three of their own), in canonical order.
-var prParamOrder = []string{"weeks", "from", "to", "repo", "base", "exclude", "days", "window", "tags", "format"}
+var prParamOrder = []string{"weeks", "from", "to", "repo", "base", "exclude", "days", "window", "tags", "notes", "format"}
 
 // ParseViewParams reads and validates a view's query string against the
 // board. Every problem is a 400 naming the parameter and what it allows.
@@ -50,13 +54,16 @@ func ParseViewParams(q url.Values, b store.Board, extra ...string) (ViewParams, 
 
 // parseParams reads the parameters a view allows (others are a 400).
 func parseParams(q url.Values, b store.Board, allowed []string, extra ...string) (ViewParams, error) {
-	p := ViewParams{Tags: true}
+	p := ViewParams{Tags: true, Notes: true}
 	if q.Has("apply") {
 		// A submitted form sends every field: a date range replaces the
 		// relative one, and empty fields mean "the default".
 		q = cleanForm(q)
 	}
 	for k := range q {
+		if k == "" {
+			return p, InvalidParam(unnamedParam, "a value without a parameter name (\"=…\")", strings.Join(append(slices.Clone(allowed), extra...), ", "))
+		}
 		if !slices.Contains(allowed, k) && !slices.Contains(extra, k) && k != "apply" {
 			return p, InvalidParam(k, "this view does not take it", strings.Join(append(slices.Clone(allowed), extra...), ", "))
 		}
@@ -182,6 +189,14 @@ func parseParams(q url.Values, b store.Board, allowed []string, extra ...string)
 		}
 		p.Tags, p.explicitT = v == "on", true
 	}
+	if v, ok, err := single("notes"); err != nil {
+		return p, err
+	} else if ok && v != "" {
+		if v != "on" && v != "off" {
+			return p, InvalidParam("notes", fmt.Sprintf("%q is not on or off", v), "on or off")
+		}
+		p.Notes = v == "on"
+	}
 	hideable := append(slices.Clone(states), "outside")
 	for _, v := range q["hide"] {
 		v = strings.TrimSpace(v)
@@ -286,6 +301,9 @@ func (p ViewParams) Canonical(b store.Board) url.Values {
 	if !p.Tags {
 		q.Set("tags", "off")
 	}
+	if !p.Notes {
+		q.Set("notes", "off")
+	}
 	if len(p.Hide) > 0 {
 		q["hide"] = slices.Clone(p.Hide)
 	}
@@ -320,6 +338,7 @@ func (p ViewParams) Permalink(b store.Board, shownFrom, shownTo flow.Date) url.V
 	} else {
 		q.Set("tags", "off")
 	}
+	q.Set("notes", onOff(p.Notes))
 	if len(p.Hide) > 0 {
 		q["hide"] = slices.Clone(p.Hide)
 	}
@@ -388,4 +407,11 @@ func cleanForm(q url.Values) url.Values {
 		out.Del("weeks")
 	}
 	return out
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }

@@ -224,3 +224,7 @@ func TestSecurityHeadersAndCrossOriginPost(t *testing.T) {
 		t.Fatalf("cross-site POST: %d", rec.Code)
 	}
 }
+
+func goqueryDoc(body string) (*goquery.Document, error) {
+	return goquery.NewDocumentFromReader(strings.NewReader(body))
+}

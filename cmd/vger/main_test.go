@@ -63,6 +63,21 @@ func TestBadConfigurationIsOneClearLine(t *testing.T) {
 	}
 }
 
+// Without sign-in, the server refuses an address other machines reach,
+// in one line saying what to do, before it opens anything.
+func TestServeRefusesAnonymousAccessOffLoopback(t *testing.T) {
+	t.Parallel()
+	out, code := vger(t, []string{"VGER_ADDR=0.0.0.0:0", "DATABASE_URL=postgres://nope:1/x"}, "serve")
+	if code != exitUsage || !strings.Contains(out, "VGER_AUTH") || !strings.Contains(out, "VGER_ALLOW_ANONYMOUS=true") ||
+		strings.Count(strings.TrimSpace(out), "\n") != 0 {
+		t.Fatalf("exit %d, output %q", code, out)
+	}
+	out, code = vger(t, []string{"VGER_AUTH=proxy", "VGER_ADDR=0.0.0.0:0"}, "serve")
+	if code != exitUsage || !strings.Contains(out, "VGER_TRUSTED_PROXIES") {
+		t.Fatalf("proxy without its addresses: exit %d, output %q", code, out)
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{

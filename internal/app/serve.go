@@ -30,6 +30,13 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 		// the memory a small container gives it (GOMEMLIMIT overrides).
 		debug.SetMemoryLimit(ServeMemoryLimit)
 	}
+	// Refuse an open door before starting anything (ServeListener checks
+	// the address actually bound again).
+	if addr, err := net.ResolveTCPAddr("tcp", cfg.Addr); err == nil {
+		if _, _, _, err := web.AccessFromConfig(cfg, addr); err != nil {
+			return err
+		}
+	}
 	db, err := OpenDatabase(ctx, cfg, log, "vger-serve")
 	if err != nil {
 		return err
@@ -61,6 +68,17 @@ func ServeListener(ctx context.Context, ln net.Listener, db *Database, cfg *conf
 	s.RequestTimeout = cfg.RequestTimeout
 	s.Secrets = cfg.Secrets()
 	s.JiraURL = cfg.JiraURL
+	access, how, warn, err := web.AccessFromConfig(cfg, ln.Addr())
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	s.Access = access
+	if warn {
+		log.Warn("access: "+how, "auth", cfg.Auth)
+	} else {
+		log.Info("access: "+how, "auth", cfg.Auth)
+	}
 	s.GitHubURL = github.WebURL(cfg.GitHubAPIURL)
 	sources, err := NewSyncer(cfg, db.Store, log)
 	if err != nil {

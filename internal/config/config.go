@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -42,9 +43,12 @@ type Config struct {
 	JiraRate          float64
 	GitHubRate        float64
 
-	Auth            string // none, proxy, oidc
-	AuthProxyHeader string
-	Editors         []string
+	Auth                string // none, proxy, oidc
+	AllowAnonymous      bool   // VGER_AUTH=none on a non-loopback address
+	AuthProxyHeader     string // the email header
+	AuthProxyUserHeader string // the user-name header
+	TrustedProxies      []netip.Prefix
+	Editors             []string // emails, @domain suffixes, or "*"
 }
 
 // Setting describes one environment variable.
@@ -204,22 +208,55 @@ var settings = []Setting{
 		Form: "a number of requests per second, 0 to 1000",
 		set:  floatRange(func(c *Config) *float64 { return &c.GitHubRate }, 0, 1000),
 		get:  func(c *Config) string { return strconv.FormatFloat(c.GitHubRate, 'f', -1, 64) }},
-	{Name: "VGER_AUTH", Default: "none", Help: "Sign-in: none (everyone is an editor; loopback use), proxy (a trusted reverse proxy sets the user's email in VGER_AUTH_PROXY_HEADER), or oidc.",
+	{Name: "VGER_AUTH", Default: "none", Help: "Sign-in: none (no sign-in: everyone who can reach the server is an editor; allowed on a loopback address, or with VGER_ALLOW_ANONYMOUS=true), proxy (an authenticating reverse proxy such as oauth2-proxy sets the user's name and email headers; trusted only from VGER_TRUSTED_PROXIES), or oidc (not built yet).",
 		Form: "none, proxy or oidc",
 		set:  oneOf(func(c *Config) *string { return &c.Auth }, "none", "proxy", "oidc"),
 		get:  func(c *Config) string { return c.Auth }},
-	{Name: "VGER_AUTH_PROXY_HEADER", Default: "X-Forwarded-Email", Help: "With VGER_AUTH=proxy: the request header holding the signed-in user's email.",
-		Form: "an HTTP header name",
+	{Name: "VGER_ALLOW_ANONYMOUS", Default: "false", Help: "With VGER_AUTH=none: serve on a non-loopback address anyway, every visitor an editor (for a network you trust entirely, or a published port bound to 127.0.0.1).",
+		Form: "true or false",
 		set: func(c *Config, v string) error {
-			if v == "" || strings.ContainsAny(v, " :\t\r\n") {
-				return fmt.Errorf("%q is not a header name", v)
+			b, err := strconv.ParseBool(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("%q is not true or false", v)
 			}
-			c.AuthProxyHeader = v
+			c.AllowAnonymous = b
 			return nil
 		},
-		get: func(c *Config) string { return c.AuthProxyHeader }},
-	{Name: "VGER_EDITORS", Help: "Comma-separated emails (or @domain) allowed to change teams and boards; empty: every signed-in user.",
-		Form: "comma-separated emails or @domain suffixes",
+		get: func(c *Config) string { return strconv.FormatBool(c.AllowAnonymous) }},
+	{Name: "VGER_TRUSTED_PROXIES", Help: "With VGER_AUTH=proxy: the addresses (IPs or CIDRs) of the authenticating proxy; sign-in headers from any other address are ignored and the request refused. Required with VGER_AUTH=proxy.",
+		Form: "comma-separated IP addresses or CIDRs, e.g. 10.0.0.5,10.1.0.0/16",
+		set: func(c *Config, v string) error {
+			c.TrustedProxies = nil
+			for _, e := range strings.Split(v, ",") {
+				e = strings.TrimSpace(e)
+				if e == "" {
+					continue
+				}
+				p, err := ParsePrefix(e)
+				if err != nil {
+					return err
+				}
+				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+			return nil
+		},
+		get: func(c *Config) string {
+			parts := make([]string, len(c.TrustedProxies))
+			for i, p := range c.TrustedProxies {
+				parts[i] = p.String()
+			}
+			return strings.Join(parts, ",")
+		}},
+	{Name: "VGER_AUTH_PROXY_HEADER", Default: "X-Forwarded-Email", Help: "With VGER_AUTH=proxy: the request header holding the signed-in user's email.",
+		Form: "an HTTP header name",
+		set:  headerName(func(c *Config) *string { return &c.AuthProxyHeader }),
+		get:  func(c *Config) string { return c.AuthProxyHeader }},
+	{Name: "VGER_AUTH_PROXY_USER_HEADER", Default: "X-Forwarded-User", Help: "With VGER_AUTH=proxy: the request header holding the signed-in user's name (shown in pages and the audit log; the email when absent).",
+		Form: "an HTTP header name",
+		set:  headerName(func(c *Config) *string { return &c.AuthProxyUserHeader }),
+		get:  func(c *Config) string { return c.AuthProxyUserHeader }},
+	{Name: "VGER_EDITORS", Help: "With VGER_AUTH=proxy: who may change teams, boards and settings and trigger refreshes; every other signed-in user can view. Empty: nobody edits. (With VGER_AUTH=none everyone is an editor.)",
+		Form: "comma-separated emails, @domain suffixes, or * for every signed-in user",
 		set: func(c *Config, v string) error {
 			c.Editors = nil
 			for _, e := range strings.Split(v, ",") {
@@ -227,8 +264,8 @@ var settings = []Setting{
 				if e == "" {
 					continue
 				}
-				if !strings.Contains(e, "@") {
-					return fmt.Errorf("%q is not an email or @domain", e)
+				if e != "*" && (!strings.Contains(e, "@") || strings.ContainsAny(e, " \t*")) {
+					return fmt.Errorf("%q is not an email, @domain or *", e)
 				}
 				c.Editors = append(c.Editors, strings.ToLower(e))
 			}
@@ -285,12 +322,45 @@ func (c *Config) validate() error {
 	if c.JiraAPIToken != "" && c.JiraEmail == "" {
 		return &Error{Var: "JIRA_EMAIL", Err: errors.New("JIRA_API_TOKEN is set but JIRA_EMAIL is empty")}
 	}
-	if c.Auth != "none" {
-		// Sign-in arrives with the self-service and OIDC issues; refusing here is
-		// honest, where accepting would silently leave the site open.
-		return &Error{Var: "VGER_AUTH", Form: "none", Err: fmt.Errorf("%s sign-in is not built yet", c.Auth)}
+	switch c.Auth {
+	case "oidc":
+		// OIDC arrives with its own issue; refusing here is honest, where
+		// accepting would silently leave the site open.
+		return &Error{Var: "VGER_AUTH", Form: "none or proxy", Err: errors.New("oidc sign-in is not built yet")}
+	case "proxy":
+		if len(c.TrustedProxies) == 0 {
+			return &Error{Var: "VGER_TRUSTED_PROXIES", Form: "comma-separated IP addresses or CIDRs",
+				Err: errors.New("VGER_AUTH=proxy trusts sign-in headers only from the proxy's addresses: set them")}
+		}
 	}
 	return nil
+}
+
+// ParsePrefix reads an IP address (a single-address prefix) or a CIDR.
+func ParsePrefix(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return netip.Prefix{}, fmt.Errorf("%q is not an IP address or CIDR", s)
+		}
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%q is not an IP address or CIDR", s)
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+func headerName(field func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if v == "" || strings.ContainsAny(v, " :\t\r\n") {
+			return fmt.Errorf("%q is not a header name", v)
+		}
+		*field(c) = v
+		return nil
+	}
 }
 
 // Row is one printed setting: its current value with secrets masked.

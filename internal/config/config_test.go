@@ -54,6 +54,11 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{"VGER_EDITORS", "alice", "emails"},
 		{"VGER_PPROF_ADDR", "0.0.0.0:6060", "loopback"},
 		{"VGER_PPROF_ADDR", ":6060", "loopback"},
+		{"VGER_EDITORS", "a*@example.com", "emails"},
+		{"VGER_ALLOW_ANONYMOUS", "maybe", "true or false"},
+		{"VGER_TRUSTED_PROXIES", "10.0.0.0/33", "IP addresses or CIDRs"},
+		{"VGER_TRUSTED_PROXIES", "proxy.internal", "IP addresses or CIDRs"},
+		{"VGER_AUTH_PROXY_USER_HEADER", "X User", "header name"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
@@ -138,5 +143,46 @@ func TestConfigurationDocIsCurrent(t *testing.T) {
 	}
 	if string(got) != want {
 		t.Fatal("docs/configuration.md is out of date: run go test ./internal/config -update")
+	}
+}
+
+func TestAuthModes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantVar string // "" = accepted
+		wantMsg string
+	}{
+		{"none by default", nil, "", ""},
+		{"proxy needs its addresses", map[string]string{"VGER_AUTH": "proxy"}, "VGER_TRUSTED_PROXIES", "set them"},
+		{"proxy with addresses", map[string]string{"VGER_AUTH": "proxy", "VGER_TRUSTED_PROXIES": "10.0.0.5, 192.168.0.0/16,::1"}, "", ""},
+		{"oidc is not built yet", map[string]string{"VGER_AUTH": "oidc"}, "VGER_AUTH", "not built yet"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := Load(env(tt.env))
+			if tt.wantVar == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tt.env["VGER_AUTH"] == "proxy" && (len(c.TrustedProxies) != 3 || c.TrustedProxies[0].String() != "10.0.0.5/32" || c.TrustedProxies[2].String() != "::1/128") {
+					t.Fatalf("trusted proxies %v", c.TrustedProxies)
+				}
+				return
+			}
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Var != tt.wantVar || !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Fatalf("want an error on %s mentioning %q, got %v", tt.wantVar, tt.wantMsg, err)
+			}
+		})
+	}
+	c, err := Load(env(map[string]string{"VGER_EDITORS": "*, Alice@Example.com,@corp.example", "VGER_ALLOW_ANONYMOUS": "true"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(c.Editors, " ") != "* alice@example.com @corp.example" || !c.AllowAnonymous {
+		t.Fatalf("editors %q anonymous %v", c.Editors, c.AllowAnonymous)
 	}
 }

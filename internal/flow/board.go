@@ -160,6 +160,13 @@ var (
 type ConfigError struct {
 	Err    error  // one of the Err* sentinels above
 	Detail string // what exactly is wrong, in the user's terms
+	// Field names the setting at fault, so a form can show Detail beside it:
+	// "states", "state", "status", "window", "rolling_weeks",
+	// "fiscal_year_start", "tag_pattern", "day_mode" or "work_type".
+	Field string
+	// Index is the column (Field "state", "status") or work type
+	// ("work_type") at fault; -1 otherwise.
+	Index int
 }
 
 func (e *ConfigError) Error() string { return "board configuration: " + e.Detail }
@@ -200,33 +207,33 @@ const BeforeBoard = -1
 // (errors.Join of all of them), matching the Err* sentinels with errors.Is.
 func NewBoard(cfg BoardConfig) (*Board, error) {
 	var errs []error
-	bad := func(sentinel error, format string, a ...any) {
-		errs = append(errs, &ConfigError{Err: sentinel, Detail: fmt.Sprintf(format, a...)})
+	bad := func(sentinel error, field string, index int, format string, a ...any) {
+		errs = append(errs, &ConfigError{Err: sentinel, Field: field, Index: index, Detail: fmt.Sprintf(format, a...)})
 	}
 	n := len(cfg.States)
 	if n < 2 {
-		bad(ErrNoStates, "a board needs at least two columns, it has %d", n)
+		bad(ErrNoStates, "states", -1, "a board needs at least two columns, it has %d", n)
 	}
 	if cfg.Start < 0 || cfg.End >= n || cfg.Start >= cfg.End {
-		bad(ErrWindow, "lead time must start in a column before the one where it ends (start %d, end %d, columns 0..%d)", cfg.Start, cfg.End, n-1)
+		bad(ErrWindow, "window", -1, "lead time must start in a column before the one where it ends (start %d, end %d, columns 0..%d)", cfg.Start, cfg.End, n-1)
 	}
 	if cfg.RollingWeeks != 0 && cfg.RollingWeeks < minWeeks {
 		// Every rolling statistic needs 4 weeks: a shorter window would only ever show gaps.
-		bad(ErrSetting, "the rolling window must be at least %d weeks, it is %d", minWeeks, cfg.RollingWeeks)
+		bad(ErrSetting, "rolling_weeks", -1, "the rolling window must be at least %d weeks, it is %d", minWeeks, cfg.RollingWeeks)
 	}
 	if cfg.FiscalYearStart < 0 || cfg.FiscalYearStart > 12 {
-		bad(ErrSetting, "the fiscal year must start in month 1..12, not %d", cfg.FiscalYearStart)
+		bad(ErrSetting, "fiscal_year_start", -1, "the fiscal year must start in month 1..12, not %d", cfg.FiscalYearStart)
 	}
 	var tagRe *regexp.Regexp
 	if cfg.TagPattern != "" {
 		re, err := regexp.Compile(cfg.TagPattern)
 		if err != nil {
-			bad(ErrSetting, "the tag pattern %q is not a regular expression: %v", cfg.TagPattern, err)
+			bad(ErrSetting, "tag_pattern", -1, "the tag pattern %q is not a regular expression: %v", cfg.TagPattern, err)
 		}
 		tagRe = re
 	}
 	if cfg.DayMode != Working && cfg.DayMode != Calendar {
-		bad(ErrSetting, "unknown day mode %d", cfg.DayMode)
+		bad(ErrSetting, "day_mode", -1, "unknown day mode %d", cfg.DayMode)
 	}
 	b := &Board{cfg: cfg, loc: cfg.Location, n: n, start: cfg.Start, end: cfg.End,
 		window: cfg.RollingWeeks, fiscal: int(cfg.FiscalYearStart),
@@ -243,14 +250,14 @@ func NewBoard(cfg BoardConfig) (*Board, error) {
 	seenState := map[string]bool{}
 	for i, st := range cfg.States {
 		if seenState[st.Name] {
-			bad(ErrDuplicateName, "two columns are called %q", st.Name)
+			bad(ErrDuplicateName, "state", i, "two columns are called %q", st.Name)
 		}
 		seenState[st.Name] = true
 		b.names = append(b.names, st.Name)
 		b.active = append(b.active, st.Active)
 		for _, id := range st.StatusIDs {
 			if prev, ok := b.statusPos[id]; ok {
-				bad(ErrStatusMappedTwice, "status %s is mapped by both %q and %q", statusLabel(cfg.Statuses, id), cfg.States[prev].Name, st.Name)
+				bad(ErrStatusMappedTwice, "status", i, "status %s is mapped by both %q and %q", statusLabel(cfg.Statuses, id), cfg.States[prev].Name, st.Name)
 				continue
 			}
 			b.statusPos[id] = int16(i)
@@ -273,11 +280,11 @@ func NewBoard(cfg BoardConfig) (*Board, error) {
 	b.wtIndex = map[string]int{}
 	for i, wt := range cfg.WorkTypes {
 		if _, dup := b.wtIndex[wt.Name]; dup {
-			bad(ErrDuplicateName, "two work types are called %q", wt.Name)
+			bad(ErrDuplicateName, "work_type", i, "two work types are called %q", wt.Name)
 		}
 		b.wtIndex[wt.Name] = i
 		if len(wt.IssueTypes) == 0 {
-			bad(ErrEmptyWorkType, "the work type %q has no issue types", wt.Name)
+			bad(ErrEmptyWorkType, "work_type", i, "the work type %q has no issue types", wt.Name)
 		}
 		for _, t := range wt.IssueTypes {
 			b.typeWT[t] = append(b.typeWT[t], i)

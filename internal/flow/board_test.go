@@ -215,3 +215,41 @@ func TestWorkTypeFilter(t *testing.T) {
 		t.Error("a board without work types must keep every issue")
 	}
 }
+
+// A form shows each refusal beside its field: every ConfigError names it
+// (and the column or work type at fault).
+func TestConfigErrorsNameTheirField(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		edit  func(*BoardConfig)
+		field string
+		index int
+	}{
+		{"status mapped twice", func(c *BoardConfig) { c.States[2].StatusIDs = []string{"3", "2"} }, "status", 2},
+		{"window", func(c *BoardConfig) { c.Start, c.End = 2, 2 }, "window", -1},
+		{"no states", func(c *BoardConfig) { c.States = nil; c.Start, c.End = 0, 1 }, "states", -1},
+		{"empty work type", func(c *BoardConfig) { c.WorkTypes = []WorkType{{"A", []string{"Story"}}, {"B", nil}} }, "work_type", 1},
+		{"duplicate work type", func(c *BoardConfig) { c.WorkTypes = []WorkType{{"A", []string{"Story"}}, {"A", []string{"Bug"}}} }, "work_type", 1},
+		{"duplicate column", func(c *BoardConfig) { c.States[2].Name = "Dev" }, "state", 2},
+		{"rolling window", func(c *BoardConfig) { c.RollingWeeks = 2 }, "rolling_weeks", -1},
+		{"fiscal year", func(c *BoardConfig) { c.FiscalYearStart = 13 }, "fiscal_year_start", -1},
+		{"tag pattern", func(c *BoardConfig) { c.TagPattern = "(" }, "tag_pattern", -1},
+		{"day mode", func(c *BoardConfig) { c.DayMode = 9 }, "day_mode", -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := simpleConfig()
+			tt.edit(&cfg)
+			_, err := NewBoard(cfg)
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("want a *ConfigError, got %v", err)
+			}
+			if ce.Field != tt.field || ce.Index != tt.index {
+				t.Fatalf("field %q index %d, want %q %d (%s)", ce.Field, ce.Index, tt.field, tt.index, ce.Detail)
+			}
+		})
+	}
+}

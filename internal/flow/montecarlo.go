@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"iter"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -24,22 +25,31 @@ func (b *Board) Samples(facts []IssueFacts, workTypes []string, now time.Time) (
 	if err != nil {
 		return nil, err
 	}
+	return b.samples(b.firstWeek(facts), now, func(yield func(time.Time) bool) {
+		for i := range facts {
+			f := &facts[i]
+			if f.InScope && f.Delivered && tf.keep(f.Type) && !yield(f.Done.V) {
+				return
+			}
+		}
+	}), nil
+}
+
+// samples counts completions per week over the last W complete weeks before the current week,
+// leaving out the weeks before the week `first`; nil with fewer than 4 such weeks.
+func (b *Board) samples(first int64, now time.Time, completed iter.Seq[time.Time]) []int {
 	cur := weekOf(b.localDay(now))
-	first := max(b.firstWeek(facts), cur-int64(b.window))
+	first = max(first, cur-int64(b.window))
 	if first >= cur || cur-first < minWeeks {
-		return nil, nil
+		return nil
 	}
 	samples := make([]int, cur-first)
-	for i := range facts {
-		f := &facts[i]
-		if !f.InScope || !f.Delivered || !tf.keep(f.Type) {
-			continue
-		}
-		if k := weekOf(b.localDay(f.Done.V)) - first; k >= 0 && k < int64(len(samples)) {
+	for t := range completed {
+		if k := weekOf(b.localDay(t)) - first; k >= 0 && k < int64(len(samples)) {
 			samples[k]++
 		}
 	}
-	return samples, nil
+	return samples
 }
 
 func trialsOr(n int) int {
@@ -55,6 +65,11 @@ func HowMany(samples []int, weeks, trials int, rng *rand.Rand, percents []int) [
 	if len(samples) == 0 {
 		return nil
 	}
+	return CountLevels(howManyTotals(samples, weeks, trials, rng), percents)
+}
+
+// howManyTotals is each trial's total over `weeks` whole weeks sampled with replacement.
+func howManyTotals(samples []int, weeks, trials int, rng *rand.Rand) []int {
 	totals := make([]int, trialsOr(trials))
 	if weeks > 0 {
 		n := len(samples)
@@ -66,7 +81,7 @@ func HowMany(samples []int, weeks, trials int, rng *rand.Rand, percents []int) [
 			totals[t] = sum
 		}
 	}
-	return CountLevels(totals, percents)
+	return totals
 }
 
 // WeeksLevel is the "when" answer at one likelihood, in simulated weeks (week 1 = the current
@@ -83,7 +98,20 @@ func WhenWeeks(samples []int, items, trials int, rng *rand.Rand, percents []int)
 	if len(samples) == 0 || items < 1 {
 		return nil
 	}
-	never := maxSimWeeks + 1
+	weeks := whenTrials(samples, items, trials, rng)
+	out := make([]WeeksLevel, len(percents))
+	for i, p := range percents {
+		out[i] = WeeksLevel{Percent: p, Weeks: ceilPercentile(weeks, p, neverWeek)}
+	}
+	return out
+}
+
+// neverWeek stands for a "when" trial that never reached N.
+const neverWeek = maxSimWeeks + 1
+
+// whenTrials is each trial's finishing week (neverWeek: never), sorted.
+func whenTrials(samples []int, items, trials int, rng *rand.Rand) []int {
+	never := neverWeek
 	weeks := make([]int, trialsOr(trials))
 	if slices.Max(samples) == 0 {
 		for t := range weeks {
@@ -104,11 +132,7 @@ func WhenWeeks(samples []int, items, trials int, rng *rand.Rand, percents []int)
 		}
 	}
 	slices.Sort(weeks)
-	out := make([]WeeksLevel, len(percents))
-	for i, p := range percents {
-		out[i] = WeeksLevel{Percent: p, Weeks: ceilPercentile(weeks, p, never)}
-	}
-	return out
+	return weeks
 }
 
 // ceilPercentile is type 7 on sorted whole numbers, rounded up, in integers; no value when the
@@ -136,6 +160,7 @@ type HowManyForecast struct {
 	By         Date
 	Weeks      int          // whole simulated weeks whose Sunday is on or before By
 	Likelihood []CountLevel // nil = cannot forecast (fewer than 4 weeks of samples)
+	Outcomes   []int        // every trial's total, sorted (for a histogram); nil without samples
 }
 
 // HowManyBy forecasts how many items will be done by date `by`: trials start with the current
@@ -146,7 +171,14 @@ func (b *Board) HowManyBy(samples []int, by Date, now time.Time, trials int, rng
 	}
 	monday := mondayOf(weekOf(b.localDay(now)))
 	weeks := int(max(floorDiv(by.day()-monday+1, 7), 0))
-	return HowManyForecast{By: by, Weeks: weeks, Likelihood: HowMany(samples, weeks, trials, rng, percents)}
+	out := HowManyForecast{By: by, Weeks: weeks}
+	if len(samples) == 0 {
+		return out
+	}
+	out.Outcomes = howManyTotals(samples, weeks, trials, rng)
+	out.Likelihood = CountLevels(out.Outcomes, percents)
+	slices.Sort(out.Outcomes)
+	return out
 }
 
 // DateLevel is a "when" answer at one likelihood: the Sunday ending the week by which that
@@ -161,6 +193,8 @@ type DateLevel struct {
 type WhenForecast struct {
 	Items      int
 	Likelihood []DateLevel // nil = cannot forecast (no samples)
+	Outcomes   []int       // the finishing week of every trial that finished, sorted (week 1 = the current week)
+	Never      int         // trials that had not reached Items after 1,000 weeks
 }
 
 // When forecasts when `items` items will be done.
@@ -169,15 +203,17 @@ func (b *Board) When(samples []int, items int, now time.Time, trials int, rng *r
 		percents = forecastPercents
 	}
 	out := WhenForecast{Items: items}
-	levels := WhenWeeks(samples, items, trials, rng, percents)
-	if levels == nil {
+	if len(samples) == 0 || items < 1 {
 		return out
 	}
+	weeks := whenTrials(samples, items, trials, rng)
+	finished, _ := slices.BinarySearch(weeks, neverWeek)
+	out.Outcomes, out.Never = weeks[:finished:finished], len(weeks)-finished
 	monday := mondayOf(weekOf(b.localDay(now)))
-	for _, l := range levels {
-		dl := DateLevel{Percent: l.Percent, Weeks: l.Weeks}
-		if l.Weeks.OK {
-			dl.Date = Some(dateOfDay(monday + 7*int64(l.Weeks.V) - 1))
+	for _, p := range percents {
+		dl := DateLevel{Percent: p, Weeks: ceilPercentile(weeks, p, neverWeek)}
+		if dl.Weeks.OK {
+			dl.Date = Some(dateOfDay(monday + 7*int64(dl.Weeks.V) - 1))
 		}
 		out.Likelihood = append(out.Likelihood, dl)
 	}

@@ -46,6 +46,26 @@ func (b *Board) PRLeadTime(pr *PullRequest) Opt[float64] {
 	return Some(b.Days(pr.CreatedAt, pr.MergedAt))
 }
 
+// FirstPR is the creation time of the earliest pull request left after the board's filters:
+// PR views count weeks and quarters from it, as JIRA views do from the board's first issue.
+func (b *Board) FirstPR(prs []PullRequest) Opt[time.Time] {
+	var first Opt[time.Time]
+	for i := range prs {
+		if pr := &prs[i]; b.KeepPR(pr) && (!first.OK || pr.CreatedAt.Before(first.V)) {
+			first = Some(pr.CreatedAt)
+		}
+	}
+	return first
+}
+
+// firstPRWeek is the week of FirstPR; noWeek without pull requests.
+func (b *Board) firstPRWeek(prs []PullRequest) int64 {
+	if f := b.FirstPR(prs); f.OK {
+		return weekOf(b.localDay(f.V))
+	}
+	return noWeek
+}
+
 // prNoise: the 0.01-day noise filter applies to PR lead times too.
 func prNoise(pr *PullRequest) bool { return pr.MergedAt.Sub(pr.CreatedAt) < noiseLimit }
 
@@ -102,13 +122,7 @@ func (b *Board) PRWeekly(prs []PullRequest, q PRQuery, now time.Time) (PRSeries,
 	}
 	out := PRSeries{Window: window, Percents: percents, From: dateOfDay(mondayOf(w0)),
 		To: dateOfDay(mondayOf(w1) + 6), CurrentWeek: dateOfDay(mondayOf(cur))}
-	first := int64(noWeek)
-	for i := range prs {
-		if pr := &prs[i]; b.KeepPR(pr) {
-			first = min(first, weekOf(b.localDay(pr.CreatedAt)))
-		}
-	}
-	r := newRolling(window, first, w0-int64(window)+1, w1, 0, percents)
+	r := newRolling(window, b.firstPRWeek(prs), w0-int64(window)+1, w1, 0, percents)
 	rows := max(int(w1-w0+1), 0)
 	volM, volR := make([]int, rows), make([]int, rows)
 	for i := range prs {

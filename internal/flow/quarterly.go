@@ -2,6 +2,7 @@ package flow
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 	"time"
 )
@@ -32,9 +33,9 @@ type QuarterlyQuery struct {
 type Quarter struct {
 	Start, End Date // first and last day
 	Partial    bool // the current quarter
-	Throughput int  // delivered issues by done-at, each counted once
+	Throughput int  // delivered issues by done-at (merged PRs by merged_at), each counted once
 	LeadTime   []Level
-	LeadItems  int
+	LeadItems  int // items (PRs) in the lead-time lines: noise left out
 }
 
 // QuarterlySeries is the quarterly view: throughput per quarter with flat likelihood lines and
@@ -52,44 +53,79 @@ func (b *Board) Quarterly(facts []IssueFacts, q QuarterlyQuery, now time.Time) (
 	if err != nil {
 		return QuarterlySeries{}, err
 	}
-	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
-		return QuarterlySeries{}, ErrRange
+	delivered := func(yield func(completion) bool) {
+		for i := range facts {
+			f := &facts[i]
+			if !f.InScope || !f.Delivered || !tf.keep(f.Type) {
+				continue
+			}
+			c := completion{i: i, at: f.Done.V}
+			if f.countsForLeadTime() {
+				c.lead = f.LeadTime
+			}
+			if !yield(c) {
+				return
+			}
+		}
 	}
-	percents := q.Percents
+	out, _, err := b.quarterly(b.firstCreated(facts), q.From, q.To, q.Percents, now, delivered, false)
+	return out, err
+}
+
+// completion is one completed item of a quarterly view (a delivered issue, a merged pull
+// request): its index in the view's input, when it was completed and its lead time when it
+// counts for the lead-time lines (no value: noise, or no lead time).
+type completion struct {
+	i    int
+	at   time.Time
+	lead Opt[float64]
+}
+
+// quarterly counts completions per quarter of their local date, each once, and computes the
+// per-quarter lead-time lines and the flat lines over the complete quarters from the quarter
+// of `first` (the board's first issue or first pull request). With members, it also returns
+// the indexes of each quarter's completions, in the order given.
+func (b *Board) quarterly(first Opt[time.Time], from, to Date, percents []int, now time.Time, items iter.Seq[completion], members bool) (QuarterlySeries, [][]int, error) {
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		return QuarterlySeries{}, nil, ErrRange
+	}
 	if percents == nil {
 		percents = defaultPercents
 	}
 	cur := b.quarterIndex(b.Today(now))
 	firstQ := cur
-	if fw := b.firstCreated(facts); fw.OK {
-		firstQ = b.quarterIndex(dateOfDay(b.localDay(fw.V)))
+	if first.OK {
+		firstQ = b.quarterIndex(dateOfDay(b.localDay(first.V)))
 	}
 	q0, q1 := firstQ, cur
-	if !q.From.IsZero() {
-		q0 = b.quarterIndex(q.From)
+	if !from.IsZero() {
+		q0 = b.quarterIndex(from)
 	}
-	if !q.To.IsZero() {
-		q1 = min(b.quarterIndex(q.To), cur)
+	if !to.IsZero() {
+		q1 = min(b.quarterIndex(to), cur)
 	}
 	out := QuarterlySeries{Percents: percents}
 	if q1 < q0 {
-		return out, nil
+		return out, nil, nil
 	}
 	n := int(q1 - q0 + 1)
 	counts := make([]int, n)
 	leads := make([][]float64, n)
-	for i := range facts {
-		f := &facts[i]
-		if !f.InScope || !f.Delivered || !tf.keep(f.Type) {
-			continue
-		}
-		k := b.quarterIndex(dateOfDay(b.localDay(f.Done.V))) - q0
+	var idx [][]int
+	if members {
+		idx = make([][]int, n)
+	}
+	for c := range items {
+		k := b.quarterIndex(dateOfDay(b.localDay(c.at))) - q0
 		if k < 0 || k >= int64(n) {
 			continue
 		}
 		counts[k]++
-		if f.countsForLeadTime() {
-			leads[k] = append(leads[k], f.LeadTime.V)
+		if c.lead.OK {
+			leads[k] = append(leads[k], c.lead.V)
+		}
+		if members {
+			idx[k] = append(idx[k], c.i)
 		}
 	}
 	var complete []int
@@ -105,7 +141,7 @@ func (b *Board) Quarterly(facts []IssueFacts, q QuarterlyQuery, now time.Time) (
 		out.Quarters = append(out.Quarters, row)
 	}
 	out.Flat, out.FlatQuarters = CountLevels(complete, percents), len(complete)
-	return out, nil
+	return out, idx, nil
 }
 
 // firstCreated is the creation time of the board's earliest in-scope issue.
@@ -136,36 +172,44 @@ func (b *Board) Scatter(facts []IssueFacts, workTypes []string, from, to Date) (
 	if err != nil {
 		return nil, err
 	}
-	// Sort (done, fact index) pairs, not the points: a pattern-defeating sort of small keys
-	// is several times faster than a stable sort moving whole points, with the same order.
-	type key struct {
-		done int64 // Unix nanoseconds
-		i    int32
-	}
-	var keys []key
+	var keys []timeKey
 	for i := range facts {
 		f := &facts[i]
-		if !f.InScope || !f.Delivered || !f.LeadTime.OK || !tf.keep(f.Type) {
+		if !f.InScope || !f.Delivered || !f.LeadTime.OK || !tf.keep(f.Type) || !b.inDates(f.Done.V, from, to) {
 			continue
 		}
-		d := dateOfDay(b.localDay(f.Done.V))
-		if (!from.IsZero() && d.Before(from)) || (!to.IsZero() && d.After(to)) {
-			continue
-		}
-		keys = append(keys, key{f.Done.V.UnixNano(), int32(i)})
+		keys = append(keys, timeKey{f.Done.V.UnixNano(), int32(i)})
 	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if a.done != b.done {
-			return cmp.Compare(a.done, b.done)
-		}
-		return cmp.Compare(a.i, b.i)
-	})
+	sortTimeKeys(keys)
 	out := make([]ScatterPoint, len(keys))
 	for k, ky := range keys {
 		f := &facts[ky.i]
 		out[k] = ScatterPoint{ID: f.ID, Key: f.Key, Type: f.Type, Done: f.Done.V, LeadTime: f.LeadTime.V, Noise: f.Noise()}
 	}
 	return out, nil
+}
+
+// inDates reports whether t's local date is in [from, to] (inclusive; a zero bound is open).
+func (b *Board) inDates(t time.Time, from, to Date) bool {
+	d := dateOfDay(b.localDay(t))
+	return (from.IsZero() || !d.Before(from)) && (to.IsZero() || !d.After(to))
+}
+
+// timeKey orders scatterplot points: (time, input index) pairs are sorted instead of the
+// points, since a pattern-defeating sort of small keys is several times faster than a stable
+// sort moving whole points, with the same order.
+type timeKey struct {
+	at int64 // Unix nanoseconds
+	i  int32
+}
+
+func sortTimeKeys(keys []timeKey) {
+	slices.SortFunc(keys, func(a, b timeKey) int {
+		if a.at != b.at {
+			return cmp.Compare(a.at, b.at)
+		}
+		return cmp.Compare(a.i, b.i)
+	})
 }
 
 // NextQuarter is the quarter after the one holding now: its first day and the number of

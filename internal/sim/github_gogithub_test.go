@@ -2,9 +2,11 @@ package sim
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -403,5 +405,44 @@ func TestGitHubFaultShapes(t *testing.T) {
 	_, _, dup := ghGet(t, d.Handler(), "/repos/acme/platform-api/pulls?state=all&per_page=5&page=3")
 	if len(dup) <= len(clean) {
 		t.Errorf("dup fault did not repeat items (%d vs %d bytes)", len(dup), len(clean))
+	}
+}
+
+// TestGitHubLinkHeader: page links as api.github.com writes them.
+func TestGitHubLinkHeader(t *testing.T) {
+	t.Parallel()
+	s, _ := New(Options{Seed: 2, Issues: 100, PRs: 300})
+	total := 0
+	for pr := range s.TruthPRs() {
+		if pr.Repo == "acme/platform-api" {
+			total++
+		}
+	}
+	last := (total + 9) / 10
+	if last < 3 {
+		t.Fatalf("only %d PRs", total)
+	}
+	base := "http://sim.test/github/repos/acme/platform-api/pulls?per_page=10&state=all&page="
+	for _, tc := range []struct {
+		page int
+		want string
+	}{
+		{1, `<` + base + `2>; rel="next", <` + base + strconv.Itoa(last) + `>; rel="last"`},
+		{2, `<` + base + `1>; rel="prev", <` + base + `3>; rel="next", <` + base + strconv.Itoa(last) + `>; rel="last", <` + base + `1>; rel="first"`},
+		{last, `<` + base + strconv.Itoa(last-1) + `>; rel="prev", <` + base + `1>; rel="first"`},
+	} {
+		code, hd, body := ghGet(t, s.Handler(), "/repos/acme/platform-api/pulls?state=all&per_page=10&page="+strconv.Itoa(tc.page))
+		if code != 200 || hd.Get("Link") != tc.want {
+			t.Errorf("page %d: %d\n got %s\nwant %s", tc.page, code, hd.Get("Link"), tc.want)
+		}
+		var prs []map[string]any
+		json.Unmarshal(body, &prs)
+		if want := min(10, total-(tc.page-1)*10); len(prs) != want {
+			t.Errorf("page %d: %d PRs, want %d", tc.page, len(prs), want)
+		}
+	}
+	// One page: no Link at all.
+	if _, hd, _ := ghGet(t, s.Handler(), "/repos/acme/platform-api/pulls?state=all&per_page=100"); total <= 100 && hd.Get("Link") != "" {
+		t.Errorf("single page has a Link header: %s", hd.Get("Link"))
 	}
 }

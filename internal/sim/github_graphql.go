@@ -391,7 +391,9 @@ type (
 		prefix string
 		name   string
 		target gqlObj
-		commit commitRef // the commit the ref ends at (TAG_COMMIT_DATE order)
+		// sortAt orders TAG_COMMIT_DATE: git's creatordate (the tagger date of an annotated tag,
+		// else the commit date), which is what GitHub's ordering behaves like.
+		sortAt int64
 	}
 	gqlGitActor struct {
 		u    *ghUser
@@ -861,7 +863,7 @@ func (e *gqlExec) repoField(j *jw, x gqlRepo, f *ast.Field, args map[string]any,
 			return
 		}
 		tip := sn.tipAt(repo, 0, sn.now)
-		e.value(j, f, gqlRef{repo: repo, prefix: "refs/heads/", name: "main", target: gqlCommit{repo, tip}, commit: tip}, path)
+		e.value(j, f, gqlRef{repo: repo, prefix: "refs/heads/", name: "main", target: gqlCommit{repo, tip}, sortAt: tip.at}, path)
 	case "pullRequest":
 		n, _ := argInt(args["number"])
 		ps := sn.pr(repo, n)
@@ -1259,24 +1261,24 @@ func (e *gqlExec) tagField(j *jw, x gqlTag, f *ast.Field, path []any) {
 func (e *gqlExec) refList(repo *ghRepo, prefix string) []gqlRef {
 	sn := e.c.sn
 	var out []gqlRef
-	add := func(full string, target gqlObj, cr commitRef) {
+	add := func(full string, target gqlObj, at int64) {
 		if name, ok := strings.CutPrefix(full, prefix); ok && name != "" {
-			out = append(out, gqlRef{repo: repo, prefix: prefix, name: name, target: target, commit: cr})
+			out = append(out, gqlRef{repo: repo, prefix: prefix, name: name, target: target, sortAt: at})
 		}
 	}
 	tip := sn.tipAt(repo, 0, sn.now)
-	add("refs/heads/main", gqlCommit{repo, tip}, tip)
+	add("refs/heads/main", gqlCommit{repo, tip}, tip.at)
 	for k := range sn.tags[repo.idx] {
 		t := &sn.tags[repo.idx][k]
 		if t.kind == tkRelease {
 			b := "release/" + strconv.Itoa(t.maj) + "." + strconv.Itoa(t.mnr)
 			cr, _ := e.c.branchTip(repo, b)
-			add("refs/heads/"+b, gqlCommit{repo, cr}, cr)
+			add("refs/heads/"+b, gqlCommit{repo, cr}, cr.at)
 		}
 		if t.annotated {
-			add("refs/tags/"+t.name, gqlTag{repo, t}, t.commit)
+			add("refs/tags/"+t.name, gqlTag{repo, t}, t.at)
 		} else {
-			add("refs/tags/"+t.name, gqlCommit{repo, t.commit}, t.commit)
+			add("refs/tags/"+t.name, gqlCommit{repo, t.commit}, t.commit.at)
 		}
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].name < out[b].name })
@@ -1316,8 +1318,8 @@ func (e *gqlExec) refs(j *jw, x gqlRepo, prefix string, f *ast.Field, args map[s
 		if desc {
 			x, y = y, x
 		}
-		if field == "TAG_COMMIT_DATE" && x.commit.at != y.commit.at {
-			return x.commit.at < y.commit.at
+		if field == "TAG_COMMIT_DATE" && x.sortAt != y.sortAt {
+			return x.sortAt < y.sortAt
 		}
 		return x.name < y.name
 	})

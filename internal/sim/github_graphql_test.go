@@ -189,10 +189,11 @@ func TestGraphQLSyncPagingEqualsTruth(t *testing.T) {
 						if commit != tt.SHA || !commitAt.Equal(tt.CommitAt) {
 							t.Fatalf("%s: commit %s at %s, truth %+v", k, commit, commitAt, tt)
 						}
-						if !prevCommit.IsZero() && commitAt.After(prevCommit) {
+						// TAG_COMMIT_DATE orders by creatordate: the tag's At.
+						if !prevCommit.IsZero() && tt.At.After(prevCommit) {
 							t.Fatalf("%s: not in TAG_COMMIT_DATE DESC order", k)
 						}
-						prevCommit = commitAt
+						prevCommit = tt.At
 					}
 					moreTags = rc.PageInfo.HasNextPage
 					if moreTags {

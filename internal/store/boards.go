@@ -31,6 +31,9 @@ type Board struct {
 	TagPattern           string
 	PRExcludeAuthors     []string
 	PRBaseBranches       []string
+	// UpdatedAt changes with every settings change: a save names the
+	// version it edited, so a concurrent change is not silently lost.
+	UpdatedAt time.Time
 
 	States    []BoardState
 	WorkTypes []WorkType
@@ -52,27 +55,33 @@ type WorkType struct {
 
 const boardCols = `b.id, b.team_id, t.slug, b.name, b.slug, b.jira_board_id, b.filter_jql, b.extra_jql, b.time_zone, b.day_mode,
 	b.lead_start_seq, b.lead_end_seq, b.rolling_weeks, b.include_subtasks, b.invalid_resolutions, b.holidays,
-	b.fiscal_year_start_month, b.sync_since, b.tag_pattern, b.pr_exclude_authors, b.pr_base_branches`
+	b.fiscal_year_start_month, b.sync_since, b.tag_pattern, b.pr_exclude_authors, b.pr_base_branches, b.updated_at`
 
 func scanBoard(row pgx.Row) (Board, error) {
 	var b Board
 	err := row.Scan(&b.ID, &b.TeamID, &b.TeamSlug, &b.Name, &b.Slug, &b.JiraBoardID, &b.FilterJQL, &b.ExtraJQL, &b.TimeZone, &b.DayMode,
 		&b.LeadStart, &b.LeadEnd, &b.RollingWeeks, &b.IncludeSubtasks, &b.InvalidResolutions, &b.Holidays,
-		&b.FiscalYearStartMonth, &b.SyncSince, &b.TagPattern, &b.PRExcludeAuthors, &b.PRBaseBranches)
+		&b.FiscalYearStartMonth, &b.SyncSince, &b.TagPattern, &b.PRExcludeAuthors, &b.PRBaseBranches, &b.UpdatedAt)
 	return b, err
 }
 
 // CreateBoard inserts a board with its states, status mapping and work
 // types in one transaction, and its sync state.
 func (s *Store) CreateBoard(ctx context.Context, b Board) (Board, error) {
+	return s.CreateBoardAudited(ctx, b, nil)
+}
+
+// CreateBoardAudited is CreateBoard that also records a (when not nil) in
+// the same transaction, with the new board's ids filled in.
+func (s *Store) CreateBoardAudited(ctx context.Context, b Board, a *AuditEntry) (Board, error) {
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO boards (team_id, name, slug, jira_board_id, filter_jql, extra_jql, time_zone, day_mode,
 				lead_start_seq, lead_end_seq, rolling_weeks, include_subtasks, invalid_resolutions, holidays,
 				fiscal_year_start_month, sync_since, tag_pattern, pr_exclude_authors, pr_base_branches)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19) RETURNING id`,
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19) RETURNING id, updated_at`,
 			b.TeamID, b.Name, b.Slug, b.JiraBoardID, b.FilterJQL, b.ExtraJQL, b.TimeZone, b.DayMode,
 			b.LeadStart, b.LeadEnd, b.RollingWeeks, b.IncludeSubtasks, nonNil(b.InvalidResolutions), nonNilTimes(b.Holidays),
-			b.FiscalYearStartMonth, b.SyncSince, b.TagPattern, nonNil(b.PRExcludeAuthors), nonNil(b.PRBaseBranches)).Scan(&b.ID)
+			b.FiscalYearStartMonth, b.SyncSince, b.TagPattern, nonNil(b.PRExcludeAuthors), nonNil(b.PRBaseBranches)).Scan(&b.ID, &b.UpdatedAt)
 		if isUniqueViolation(err) {
 			return fmt.Errorf("board %q: %w", b.Slug, ErrConflict)
 		}
@@ -82,8 +91,19 @@ func (s *Store) CreateBoard(ctx context.Context, b Board) (Board, error) {
 		if err := writeStates(ctx, tx, b.ID, b.States, b.WorkTypes); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO sync_state (kind, board_id) VALUES ('board', $1)`, b.ID)
-		return err
+		if _, err = tx.Exec(ctx, `INSERT INTO sync_state (kind, board_id) VALUES ('board', $1)`, b.ID); err != nil {
+			return err
+		}
+		if a == nil {
+			return nil
+		}
+		a.TeamID, a.BoardID, a.BoardName = b.TeamID, b.ID, b.Name
+		if a.TeamName == "" {
+			if err := tx.QueryRow(ctx, `SELECT name FROM teams WHERE id = $1`, b.TeamID).Scan(&a.TeamName); err != nil {
+				return err
+			}
+		}
+		return addAudit(ctx, tx, *a)
 	})
 	return b, err
 }

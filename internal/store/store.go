@@ -94,3 +94,13 @@ func notFound(err error) error {
 	}
 	return err
 }
+
+// notFoundFK maps a foreign-key violation (the row referred to is gone)
+// onto ErrNotFound.
+func notFoundFK(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
+		return ErrNotFound
+	}
+	return err
+}

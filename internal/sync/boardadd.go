@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/vger-dev/vger/internal/flow"
 	"github.com/vger-dev/vger/internal/store"
@@ -13,9 +14,15 @@ import (
 // NewBoard describes a board to register.
 type NewBoard struct {
 	JiraBoardID int64
-	TeamName    string
+	TeamID      int64  // the team; 0: the team named TeamName (created when new)
+	TeamName    string // used when TeamID is 0
 	Name        string // default: the JIRA board's name
 	ExtraJQL    string
+	// SyncSince bounds the first sync (issues updated since); nil: the
+	// syncer's default history.
+	SyncSince *time.Time
+	// Audit, when set, is recorded with the new board in one transaction.
+	Audit *store.AuditEntry
 }
 
 // DefaultTagPattern keeps release tags (v1.4 or 1.4.2) and leaves out
@@ -46,16 +53,20 @@ func (s *Syncer) AddBoard(ctx context.Context, nb NewBoard) (store.Board, error)
 	if err != nil {
 		return store.Board{}, err
 	}
-	team, err := s.Store.EnsureTeam(ctx, nb.TeamName, Slug(nb.TeamName))
-	if err != nil {
-		return store.Board{}, err
+	teamID := nb.TeamID
+	if teamID == 0 {
+		team, err := s.Store.EnsureTeam(ctx, nb.TeamName, Slug(nb.TeamName))
+		if err != nil {
+			return store.Board{}, err
+		}
+		teamID = team.ID
 	}
 	b, err := DefaultBoard(nb, tb, info.UserZone.String(), types)
 	if err != nil {
 		return store.Board{}, err
 	}
-	b.TeamID = team.ID
-	return s.Store.CreateBoard(ctx, b)
+	b.TeamID = teamID
+	return s.Store.CreateBoardAudited(ctx, b, nb.Audit)
 }
 
 // DefaultBoard is the board AddBoard registers for a tracker board (team
@@ -69,7 +80,7 @@ func DefaultBoard(nb NewBoard, tb TrackerBoard, zone string, types []store.JiraI
 	b := store.Board{
 		Name: name, Slug: Slug(name), JiraBoardID: nb.JiraBoardID, FilterJQL: tb.Filter,
 		ExtraJQL: nb.ExtraJQL, TimeZone: zone, DayMode: "working", RollingWeeks: 12,
-		InvalidResolutions: flow.DefaultInvalidResolutions(), FiscalYearStartMonth: 1,
+		InvalidResolutions: flow.DefaultInvalidResolutions(), FiscalYearStartMonth: 1, SyncSince: nb.SyncSince,
 		TagPattern: DefaultTagPattern,
 	}
 	seen := map[string]bool{}

@@ -135,7 +135,7 @@ func (t *JiraTracker) Boards(ctx context.Context, name string) ([]TrackerBoard, 
 	}
 	out := make([]TrackerBoard, len(bs))
 	for i, b := range bs {
-		out[i] = TrackerBoard{ID: int64(b.ID), Name: b.Name}
+		out[i] = TrackerBoard{ID: int64(b.ID), Name: b.Name, Type: b.Type, Project: b.ProjectKey}
 	}
 	return out, nil
 }

@@ -199,11 +199,27 @@ func (w *RebuildFactsWorker) Work(ctx context.Context, job *river.Job[RebuildFac
 		return river.JobSnooze(30 * time.Second)
 	}
 	defer release()
-	_, err = w.Syncer.RebuildFacts(ctx, job.Args.BoardID)
-	if errors.Is(err, store.ErrNotFound) {
-		return river.JobCancel(err)
+	// Settings saved while this job runs cannot queue another rebuild (River
+	// keeps one per board while it runs): rebuild again until the settings
+	// read are still the current ones. A change in the instant before the
+	// job completes is caught by the next periodic sync's rebuild.
+	for range 5 {
+		before, err := w.Syncer.Store.BoardVersion(ctx, job.Args.BoardID)
+		if err == nil {
+			_, err = w.Syncer.RebuildFacts(ctx, job.Args.BoardID)
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			return river.JobCancel(err)
+		}
+		if err != nil {
+			return err
+		}
+		after, err := w.Syncer.Store.BoardVersion(ctx, job.Args.BoardID)
+		if err != nil || after.Equal(before) {
+			return err
+		}
 	}
-	return err
+	return nil
 }
 
 // SyncAllWorker enqueues a sync of every board.

@@ -32,6 +32,8 @@ type TrackerInfo struct {
 type TrackerBoard struct {
 	ID      int64
 	Name    string
+	Type    string // e.g. "scrum", "kanban" (board lists only)
+	Project string // the board's project key, when it has one (board lists only)
 	Filter  string // the board filter's query
 	Columns []TrackerColumn
 }

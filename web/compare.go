@@ -1,0 +1,350 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vger-dev/vger/internal/flow"
+	"github.com/vger-dev/vger/internal/store"
+	"github.com/vger-dev/vger/web/chart"
+	"github.com/vger-dev/vger/web/views"
+)
+
+// compareSpec: the compare view takes the work types and these of its own.
+var compareSpec = viewSpec{tab: "compare", path: "/compare", params: []string{"type", "format"},
+	extra: []string{"a0", "a1", "b0", "b1", "seed", "trials", "ann"}}
+
+type compareParams struct {
+	A, B   flow.Period
+	Seed   uint64
+	Trials int
+	given  bool // periods were given (not the default)
+}
+
+const compareDefaultWeeks = 8
+
+// parseCompare reads the two periods (default: the 8 complete weeks
+// before the last 8, against the last 8), the seed and the trials.
+func parseCompare(q url.Values, fb *flow.Board, now time.Time) (compareParams, error) {
+	if q.Has("apply") {
+		q = cleanForm(q)
+	}
+	cp := compareParams{Seed: 1, Trials: flow.DefaultTrials}
+	cur := fb.WeekOf(now)
+	def := map[string]flow.Date{
+		"a0": cur.AddDays(-7 * 2 * compareDefaultWeeks), "a1": cur.AddDays(-7*compareDefaultWeeks - 1),
+		"b0": cur.AddDays(-7 * compareDefaultWeeks), "b1": cur.AddDays(-1),
+	}
+	vals := map[string]flow.Date{}
+	for _, k := range []string{"a0", "a1", "b0", "b1"} {
+		vs := q[k]
+		if len(vs) > 1 {
+			return cp, InvalidParam(k, "it is given more than once", "one date")
+		}
+		if len(vs) == 0 || strings.TrimSpace(vs[0]) == "" {
+			vals[k] = def[k]
+			continue
+		}
+		d, err := flow.ParseDate(strings.TrimSpace(vs[0]))
+		if err != nil || d.Year < 1990 || d.Year > 2200 {
+			return cp, InvalidParam(k, fmt.Sprintf("%q is not a date", vs[0]), "a date as YYYY-MM-DD")
+		}
+		vals[k] = d
+		cp.given = true
+	}
+	for _, pair := range [][2]string{{"a0", "a1"}, {"b0", "b1"}} {
+		if vals[pair[1]].Before(vals[pair[0]]) {
+			return cp, InvalidParam(pair[1], fmt.Sprintf("%s is before %s (%s)", vals[pair[1]], pair[0], vals[pair[0]]), "a date on or after "+pair[0])
+		}
+	}
+	cp.A, cp.B = flow.Period{From: vals["a0"], To: vals["a1"]}, flow.Period{From: vals["b0"], To: vals["b1"]}
+	if v := q.Get("seed"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return cp, InvalidParam("seed", fmt.Sprintf("%q is not a seed", v), "a whole number from 0 to 18446744073709551615")
+		}
+		cp.Seed = n
+	}
+	if v := q.Get("trials"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 100 || n > 100000 {
+			return cp, InvalidParam("trials", fmt.Sprintf("%q is not a number of permutations", v), "a whole number from 100 to 100000")
+		}
+		cp.Trials = n
+	}
+	return cp, nil
+}
+
+func (cp compareParams) own(defaults bool) url.Values {
+	q := url.Values{}
+	q.Set("a0", cp.A.From.String())
+	q.Set("a1", cp.A.To.String())
+	q.Set("b0", cp.B.From.String())
+	q.Set("b1", cp.B.To.String())
+	if defaults || cp.Seed != 1 {
+		q.Set("seed", strconv.FormatUint(cp.Seed, 10))
+	}
+	if defaults || cp.Trials != flow.DefaultTrials {
+		q.Set("trials", strconv.Itoa(cp.Trials))
+	}
+	return q
+}
+
+// compareData computes the comparison for a request.
+func (s *Server) compareData(r *http.Request) (store.Board, ViewParams, compareParams, *boardData, flow.Comparison, error) {
+	var cmp flow.Comparison
+	b, err := s.boardFromURL(r)
+	if err != nil {
+		return b, ViewParams{}, compareParams{}, nil, cmp, err
+	}
+	p, err := compareSpec.parse(r.URL.Query(), b)
+	if err != nil {
+		return b, p, compareParams{}, nil, cmp, err
+	}
+	d, err := s.loadBoardData(r.Context(), b, p)
+	if err != nil {
+		return b, p, compareParams{}, nil, cmp, err
+	}
+	now := s.now()
+	q, err := s.fromAnnotation(r.Context(), b, r.URL.Query())
+	if err != nil {
+		return b, p, compareParams{}, d, cmp, err
+	}
+	cp, err := parseCompare(q, d.Flow, now)
+	if err != nil {
+		return b, p, cp, d, cmp, err
+	}
+	prd, err := s.loadPRData(r.Context(), b, PRParams{ViewParams: ViewParams{Tags: false}})
+	if err != nil {
+		return b, p, cp, d, cmp, err
+	}
+	cmp, err = d.Flow.Compare(d.Facts, prd.PRs, flow.CompareQuery{A: cp.A, B: cp.B, WorkTypes: p.Types, Trials: cp.Trials}, now, flow.NewRand(cp.Seed))
+	if err != nil {
+		return b, p, cp, d, cmp, InvalidParam("a0", err.Error(), "two periods, each ending on or after it starts")
+	}
+	return b, p, cp, d, cmp, nil
+}
+
+// compare sets two periods side by side with an honest reading.
+func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
+	b, p, cp, d, cmp, err := s.compareData(r)
+	if err != nil {
+		return err
+	}
+	canonQ := compareSpec.canonical(p, b, cp.own(false))
+	if compareSpec.redirect(w, r, b, canonQ) {
+		return nil
+	}
+	if r.URL.Query().Has("ann") { // write the dates out: the URL outlives the annotation
+		http.Redirect(w, r, withQuery(boardPath(b)+compareSpec.path, Encode(canonQ)), http.StatusSeeOther)
+		return nil
+	}
+	if p.Format == "json" {
+		return writeJSON(w, compareJSON(cmp, cp))
+	}
+	path := boardPath(b) + "/compare"
+	canon := Encode(canonQ)
+	permQ := compareSpec.permalink(p, b, cmp.A.From, cmp.B.To, cp.own(true))
+	delete(permQ, "from")
+	delete(permQ, "to")
+	m := views.ComparePage{
+		Page:  views.Page{Title: b.Name + " · Compare", Version: s.Version},
+		Board: s.boardHeader(b, d, "compare", headerQuery(canonQ)),
+		Form: views.CompareControls{A0: cp.A.From.String(), A1: cp.A.To.String(), B0: cp.B.From.String(), B1: cp.B.To.String(),
+			Seed: strconv.FormatUint(cp.Seed, 10), Types: viewControls(b, p).Types},
+		Links: viewLinks(withQuery(path, Encode(permQ)), withQuery(path, Encode(withFormat(canonQ, "json"))),
+			views.Link{Label: "Comparison CSV", URL: withQuery(path+".csv", canon), TestID: "csv-compare", Download: true}),
+		RangeText: fmt.Sprintf("Before: weeks of %s to %s (%d weeks) · After: weeks of %s to %s (%d weeks) · %s permutations, seed %d",
+			cmp.A.From, cmp.A.To.AddDays(-6), len(cmp.A.Weeks), cmp.B.From, cmp.B.To.AddDays(-6), len(cmp.B.Weeks), thousands(cp.Trials), cp.Seed),
+	}
+	if len(cmp.A.Weeks) == 0 || len(cmp.B.Weeks) == 0 {
+		m.Notices = append(m.Notices, "A period has no complete week (the current week never counts): choose earlier dates.")
+	}
+	for _, mt := range cmp.Metrics {
+		m.Sentences = append(m.Sentences, views.Sentence{Text: reading(mt), TestID: "reading-" + mt.ID, Warn: mt.Verdict == flow.VerdictLikely})
+	}
+	m.Table = compareTable(cmp)
+	m.Charts = []views.ChartBlock{
+		{ID: "cmp-throughput", Explain: "How many weeks delivered each number of items, before and after (share of the period's weeks).", Chart: weeklyDistribution(cmp).Component()},
+		{ID: "cmp-leadtime", Explain: "Lead-time percentiles of the items delivered in each period: 50/80/90% finished within this many days.", Chart: leadLevels(cmp).Component()},
+	}
+	s.forUser(r, &m.Page, &m.Board)
+	return render(w, r, http.StatusOK, views.CompareView(m))
+}
+
+// reading is the plain-language sentence for one metric, honest about noise.
+func reading(m flow.Metric) string {
+	val := func(o flow.Opt[float64]) string {
+		if !o.OK {
+			return "–"
+		}
+		return fmtMetric(o.V, m.Unit)
+	}
+	change := ""
+	if m.Change.OK {
+		sign := "+"
+		if m.Change.V < 0 {
+			sign = "−"
+		}
+		change = fmt.Sprintf(" (%s%s)", sign, fmtMetric(math.Abs(m.Change.V), m.Unit))
+	}
+	head := fmt.Sprintf("%s: %s before, %s after%s.", m.Name, val(m.A), val(m.B), change)
+	switch m.Verdict {
+	case flow.VerdictLikely:
+		return fmt.Sprintf("%s Likely a real change: a difference this large came up in only %s of random reshuffles of the same observations (p = %s).", head, pct(m.P.V), pval(m.P.V))
+	case flow.VerdictCannotTell:
+		return fmt.Sprintf("%s The data cannot tell yet: random reshuffles of the same observations differ this much %s of the time (p = %s), so this may be noise.", head, pct(m.P.V), pval(m.P.V))
+	case flow.VerdictTooFew:
+		return fmt.Sprintf("%s Not enough data to test (%d before, %d after; at least %d each are needed).", head, m.NA, m.NB, flow.MinSample)
+	}
+	return head + " Shown for context, not tested (one number per period)."
+}
+
+func fmtMetric(v float64, unit string) string {
+	switch unit {
+	case "share":
+		return strconv.FormatFloat(math.Round(v*1000)/10, 'f', 1, 64) + "%"
+	case "days":
+		return days(v) + " days"
+	case "items":
+		return strconv.FormatFloat(math.Round(v*10)/10, 'f', 1, 64) + " items"
+	}
+	return strconv.FormatFloat(math.Round(v*100)/100, 'f', 2, 64)
+}
+
+func pct(p float64) string {
+	if p < 0.01 {
+		return "under 1%"
+	}
+	return strconv.FormatFloat(math.Round(p*100), 'f', 0, 64) + "%"
+}
+
+func pval(p float64) string { return strconv.FormatFloat(math.Round(p*1000)/1000, 'f', 3, 64) }
+
+func compareTable(c flow.Comparison) views.ListTable {
+	t := views.ListTable{ID: "compare", Caption: "Before and after", Head: []string{"Measure", "Before", "After", "Change", "p-value", "Reading"}}
+	for _, m := range c.Metrics {
+		v := func(o flow.Opt[float64]) string {
+			if !o.OK {
+				return "–"
+			}
+			return fmtMetric(o.V, m.Unit)
+		}
+		p := "–"
+		if m.P.OK {
+			p = pval(m.P.V)
+		}
+		change := "–"
+		if m.Change.OK {
+			change = fmtMetric(m.Change.V, m.Unit)
+		}
+		class := ""
+		if m.Verdict == flow.VerdictLikely {
+			class = "past-90"
+		}
+		t.Rows = append(t.Rows, views.ListRow{TestID: "cmp-" + m.ID, Class: class, Cells: []views.ListCell{
+			{Text: m.Name}, {Text: v(m.A), TestID: "cmp-" + m.ID + "-a"}, {Text: v(m.B), TestID: "cmp-" + m.ID + "-b"},
+			{Text: change, TestID: "cmp-" + m.ID + "-change"}, {Text: p, TestID: "cmp-" + m.ID + "-p"}, {Text: string(m.Verdict), TestID: "cmp-" + m.ID + "-verdict"}}})
+	}
+	// The likelihood lines of each period (count rule over its weeks):
+	// one number per period, shown for context, not tested.
+	for _, pc := range []int{50, 80, 90} {
+		a, b := countAt(c.A.Likelihood, pc), countAt(c.B.Likelihood, pc)
+		id := fmt.Sprintf("cmp-likely_%d", pc)
+		t.Rows = append(t.Rows, views.ListRow{TestID: id, Cells: []views.ListCell{
+			{Text: fmt.Sprintf("%d%% of weeks delivered at least", pc)}, {Text: a, TestID: id + "-a"}, {Text: b, TestID: id + "-b"},
+			{Text: "–"}, {Text: "–"}, {Text: string(flow.VerdictNotTested)}}})
+	}
+	return t
+}
+
+func weeklyDistribution(c flow.Comparison) *chart.Chart {
+	maxN := 0
+	for _, w := range append(slices.Clone(c.A.Weeks), c.B.Weeks...) {
+		maxN = max(maxN, w)
+	}
+	labels := make([]string, maxN+1)
+	for i := range labels {
+		labels[i] = strconv.Itoa(i)
+	}
+	share := func(weeks []int) []chart.Datum {
+		out := make([]chart.Datum, maxN+1)
+		for i := range out {
+			out[i] = chart.Datum{X: float64(i), Y: 0}
+		}
+		for _, w := range weeks {
+			out[w].Y += 100 / float64(len(weeks))
+		}
+		return out
+	}
+	return &chart.Chart{ID: "cmp-throughput", Title: "Weekly throughput, before and after", XLabel: "Items delivered in a week", YLabel: "% of weeks",
+		X: chart.Band{Labels: labels, Key: "items"}, Y: chart.Linear{Unit: "%"}, Class: "chart-fluid",
+		Layers: []chart.Layer{&chart.Bars{ID: "weeks", Series: []chart.Series{
+			{ID: "before", Name: "Before", Style: chart.Style{Color: chart.Grey}, Data: share(c.A.Weeks)},
+			{ID: "after", Name: "After", Style: chart.ThroughputStyle, Data: share(c.B.Weeks)},
+		}}}}
+}
+
+func leadLevels(c flow.Comparison) *chart.Chart {
+	labels := []string{"50%", "80%", "90%"}
+	level := func(ls []flow.Level) []chart.Datum {
+		out := make([]chart.Datum, 3)
+		for i, p := range []int{50, 80, 90} {
+			out[i] = chart.Datum{X: float64(i), Y: chart.Missing}
+			for _, l := range ls {
+				if l.Percent == p {
+					out[i].Y = l.Value
+				}
+			}
+		}
+		return out
+	}
+	return &chart.Chart{ID: "cmp-leadtime", Title: "Lead time, before and after", XLabel: "Share of items finished within", YLabel: "Days",
+		X: chart.Band{Labels: labels, Key: "percentile"}, Y: chart.Linear{Unit: "days"}, Class: "chart-fluid",
+		Layers: []chart.Layer{&chart.Bars{ID: "levels", Series: []chart.Series{
+			{ID: "before", Name: "Before", Style: chart.Style{Color: chart.Grey}, Data: level(c.A.LeadTime)},
+			{ID: "after", Name: "After", Style: chart.ThroughputStyle, Data: level(c.B.LeadTime)},
+		}}}}
+}
+
+func compareJSON(c flow.Comparison, cp compareParams) map[string]any {
+	var metrics []map[string]any
+	for _, m := range c.Metrics {
+		metrics = append(metrics, map[string]any{"id": m.ID, "name": m.Name, "unit": m.Unit, "before": m.A.Ptr(), "after": m.B.Ptr(),
+			"change": m.Change.Ptr(), "p_value": m.P.Ptr(), "n_before": m.NA, "n_after": m.NB, "verdict": m.Verdict})
+	}
+	return map[string]any{"before": map[string]any{"from": c.A.From.String(), "to": c.A.To.String(), "weekly_throughput": c.A.Weeks},
+		"after": map[string]any{"from": c.B.From.String(), "to": c.B.To.String(), "weekly_throughput": c.B.Weeks},
+		"seed":  cp.Seed, "trials": cp.Trials, "likely_at": flow.Likely, "metrics": metrics}
+}
+
+// compareCSV streams the comparison table.
+func (s *Server) compareCSV(w http.ResponseWriter, r *http.Request) error {
+	b, _, cp, _, cmp, err := s.compareData(r)
+	if err != nil {
+		return err
+	}
+	c := newCSV(w, fmt.Sprintf("%s-compare-%s-%s.csv", b.Slug, cmp.A.From, cmp.B.To))
+	if err := c.Write("measure", "unit", "before", "after", "change", "p_value", "n_before", "n_after", "verdict", "seed", "trials"); err != nil {
+		return err
+	}
+	o := func(v flow.Opt[float64]) string {
+		if !v.OK {
+			return ""
+		}
+		return fnum(v.V)
+	}
+	for _, m := range cmp.Metrics {
+		if err := c.Write(m.ID, m.Unit, o(m.A), o(m.B), o(m.Change), o(m.P), strconv.Itoa(m.NA), strconv.Itoa(m.NB), string(m.Verdict),
+			strconv.FormatUint(cp.Seed, 10), strconv.Itoa(cp.Trials)); err != nil {
+			return err
+		}
+	}
+	return c.Close()
+}

@@ -1,0 +1,378 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vger-dev/vger/internal/flow"
+	"github.com/vger-dev/vger/internal/store"
+	"github.com/vger-dev/vger/web/views"
+)
+
+// quarters is what the two quarterly views (JIRA issues and pull requests)
+// share: the quarters shown with their flat lines, the scatterplot's range
+// and zoom, the next-quarter forecast, and the words for what they count.
+// Each view fills it from its own flow computation (flow.Quarterly,
+// flow.PRQuarterly) and draws it with the functions of quarters*.go.
+type quarters struct {
+	fb      *flow.Board
+	qp      QuarterParams
+	now     time.Time
+	fiscal  int
+	dayMode string
+	tags    []flow.Tag         // release tags, when shown
+	notes   []store.Annotation // the board's annotations, when shown
+	w       quarterWords
+	series  flow.QuarterlySeries // lead-time lines at the view's percents and 50/80/90
+	flat    []flow.CountLevel    // 50/80/90 over the complete quarters shown
+	// from and to are the first and last day of the quarters shown.
+	from, to flow.Date
+	inRange  int   // completed items in the quarters shown
+	shown    int   // of those, the ones inside the zoom
+	samples  []int // the forecast's weeks of history; nil = cannot forecast
+	history  int   // complete weeks since the first issue (pull request)
+	forecast flow.NextQuarterForecast
+}
+
+// quarterWords name what a quarterly view counts, for its texts.
+type quarterWords struct {
+	one, many  string // "item", "items"
+	unit       string // "items", "PRs": beside a number
+	done       string // "delivered", "merged": counted per quarter
+	at         string // "done", "merged": the date of a point
+	finished   string // "finished", "merged": the lead-time lines
+	hasHistory string // "the board has": the forecast's history
+	zeroNote   string // the forecast from weeks without any
+}
+
+func newQuarters(fb *flow.Board, b store.Board, qp QuarterParams, dayMode string, tags []flow.Tag, notes []store.Annotation, w quarterWords, now time.Time) quarters {
+	return quarters{fb: fb, qp: qp, now: now, fiscal: qp.fiscalOf(b), dayMode: dayMode, tags: tags, notes: notes, w: w}
+}
+
+// linePercents are the lead-time lines to compute: the view's, and 50/80/90
+// for the flat lines.
+func (q *quarters) linePercents() []int {
+	percents := slices.Clone(q.qp.percents())
+	for _, pc := range flow.DefaultPercents() {
+		if !slices.Contains(percents, pc) {
+			percents = append(percents, pc)
+		}
+	}
+	slices.Sort(percents)
+	return percents
+}
+
+// setSeries takes flow's quarters: a range error is the URL's.
+func (q *quarters) setSeries(s flow.QuarterlySeries, err error) error {
+	if errors.Is(err, flow.ErrRange) {
+		return InvalidParam("qto", err.Error(), "a quarter on or after qfrom")
+	}
+	if err != nil {
+		return err
+	}
+	q.series = s
+	for _, l := range s.Flat {
+		if slices.Contains(flow.DefaultPercents(), l.Percent) {
+			q.flat = append(q.flat, l)
+		}
+	}
+	if n := len(s.Quarters); n > 0 {
+		q.from, q.to = s.Quarters[0].Start, s.Quarters[n-1].End
+	}
+	return nil
+}
+
+// setForecast runs the next-quarter forecast from the weekly samples;
+// first is the first issue's (pull request's) creation.
+func (q *quarters) setForecast(samples []int, first flow.Opt[time.Time]) {
+	q.samples = samples
+	q.history = historyWeeks(q.fb, first, q.now)
+	q.forecast = q.fb.ForecastNextQuarter(samples, q.now, flow.DefaultTrials, flow.NewRand(q.qp.Seed), nil)
+}
+
+// zoomed keeps the points inside the zoom (dates inclusive, lead times
+// inclusive), in place; at gives a point's date and lead time.
+func zoomed[P any](pts []P, z ZoomBox, loc *time.Location, at func(*P) (time.Time, float64)) []P {
+	if !z.Zoomed() {
+		return pts
+	}
+	out := pts[:0]
+	for i := range pts {
+		t, lead := at(&pts[i])
+		day := flow.DateOf(t, loc)
+		if (!z.From.IsZero() && day.Before(z.From)) || (!z.To.IsZero() && day.After(z.To)) ||
+			(z.Min.OK && lead < z.Min.V) || (z.Max.OK && lead > z.Max.V) {
+			continue
+		}
+		out = append(out, pts[i])
+	}
+	return out
+}
+
+// historyWeeks counts the complete weeks since the week of first, for
+// "cannot forecast yet".
+func historyWeeks(fb *flow.Board, first flow.Opt[time.Time], now time.Time) int {
+	if !first.OK {
+		return 0
+	}
+	loc := fb.Location()
+	a, b := fb.WeekOf(first.V).Start(loc), fb.WeekOf(now).Start(loc)
+	return max(int(math.Round(b.Sub(a).Hours()/24/7)), 0)
+}
+
+// completeCount sums the counts of the complete quarters shown.
+func (q *quarters) completeCount() int {
+	n := 0
+	for _, qq := range q.series.Quarters {
+		if !qq.Partial {
+			n += qq.Throughput
+		}
+	}
+	return n
+}
+
+func (q *quarters) unit() string {
+	if q.dayMode == "calendar" {
+		return "calendar days"
+	}
+	return "working days"
+}
+
+// quarterLinks is where a quarterly view lives: its path, its canonical
+// query and its parameters' order.
+type quarterLinks struct {
+	path  string
+	order []string
+	canon url.Values
+}
+
+func (l quarterLinks) url(q url.Values) string { return withQuery(l.path, encodeIn(l.order, q)) }
+
+// rangeText names the quarters shown and the fiscal year.
+func (q *quarters) rangeText() string {
+	n := len(q.series.Quarters)
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s to %s · fiscal year starts in %s", quarterLabel(q.from), quarterLabel(q.series.Quarters[n-1].Start), time.Month(q.fiscal))
+}
+
+// notices explain an empty chart; noneInRange is the view's words for
+// quarters without anything counted.
+func (q *quarters) notices(noneInRange string) []string {
+	switch {
+	case len(q.series.Quarters) == 0:
+		return []string{"These quarters have not started yet: choose a range that includes the current quarter or earlier ones."}
+	case q.inRange == 0:
+		return []string{noneInRange}
+	case q.series.FlatQuarters == 0:
+		return []string{"No complete quarter is shown yet, so there are no flat lines: they need at least one finished quarter."}
+	}
+	return nil
+}
+
+// stats are the "Quarters shown" numbers.
+func (q *quarters) stats() []views.Stat {
+	var out []views.Stat
+	done := capitalize(q.w.done)
+	if q.series.FlatQuarters > 0 {
+		out = append(out, views.Stat{Label: fmt.Sprintf("%s in the %s shown", done, plural(q.series.FlatQuarters, "complete quarter", "complete quarters")),
+			Value: strconv.Itoa(q.completeCount()), TestID: "stat-" + q.w.done})
+	}
+	for _, qq := range q.series.Quarters {
+		if qq.Partial {
+			out = append(out, views.Stat{Label: "This quarter so far", Value: strconv.Itoa(qq.Throughput), TestID: "stat-current"})
+		}
+	}
+	for _, l := range q.flat {
+		out = append(out, views.Stat{Label: fmt.Sprintf("%d%% of quarters %s at least", l.Percent, q.w.done),
+			Value: strconv.Itoa(l.Count), TestID: fmt.Sprintf("stat-flat-%d", l.Percent)})
+	}
+	return out
+}
+
+// nextQuarterView is the next-quarter box.
+func (q *quarters) nextQuarterView(l quarterLinks) views.Forecast {
+	fc := q.forecast
+	end := fc.Start.Start(time.UTC).AddDate(0, 3, -1)
+	f := views.Forecast{Heading: fmt.Sprintf("Next quarter: %s (%s – %s)", quarterLabel(fc.Start), fc.Start.Start(time.UTC).Format("2 Jan"), end.Format("2 Jan 2006")),
+		Unit: q.w.unit}
+	if q.samples == nil {
+		need := 4 - q.history
+		f.Cannot = fmt.Sprintf("Cannot forecast yet: %s %s of history and a forecast needs at least 4.", q.w.hasHistory, plural(q.history, "complete week", "complete weeks"))
+		if need > 0 {
+			f.Cannot += " It can from " + dayText(q.fb.WeekOf(q.now).AddDays(7*need)) + "."
+		}
+		return f
+	}
+	for _, l := range fc.Likelihood {
+		f.Levels = append(f.Levels, views.Stat{Label: fmt.Sprintf("%d%% likely: at least", l.Percent), Value: strconv.Itoa(l.Count), TestID: fmt.Sprintf("forecast-%d", l.Percent)})
+	}
+	n := len(q.samples)
+	monday := q.fb.WeekOf(q.now)
+	first, last := monday.AddDays(-7*n), monday.AddDays(-1)
+	window := q.fb.RollingWeeks()
+	hist := fmt.Sprintf("the last %s", plural(n, "complete week", "complete weeks"))
+	if n < window {
+		hist = fmt.Sprintf("the %s available (the history setting is %d weeks)", plural(n, "complete week", "complete weeks"), window)
+	}
+	counts := ""
+	if n <= 26 {
+		parts := make([]string, n)
+		for i, c := range q.samples {
+			parts[i] = strconv.Itoa(c)
+		}
+		counts = ": " + strings.Join(parts, ", ")
+	}
+	f.Basis = fmt.Sprintf("Over the %d Monday-to-Sunday weeks that overlap the quarter, simulated %s times by drawing weeks from %s (%s – %s%s), seed %d.",
+		fc.Weeks, thousands(flow.DefaultTrials), hist, dayText(first), dayText(last), counts, q.qp.Seed)
+	total := 0
+	for _, c := range q.samples {
+		total += c
+	}
+	if total == 0 {
+		f.Note = q.w.zeroNote
+	}
+	next := cloneValues(l.canon)
+	next.Set("seed", strconv.FormatUint(q.qp.Seed+1, 10))
+	if q.qp.Seed+1 == DefaultSeed {
+		next.Del("seed")
+	}
+	f.Reseed = l.url(next)
+	return f
+}
+
+// zoomState is the scatterplot's zoom: the text above the chart, the way
+// back and the no-JavaScript form (its hidden fields carry the rest).
+func (q *quarters) zoomState(l quarterLinks) views.ZoomState {
+	z := q.qp.Zoom
+	zs := views.ZoomState{At: q.w.at}
+	if !z.From.IsZero() {
+		zs.X0 = z.From.String()
+	}
+	if !z.To.IsZero() {
+		zs.X1 = z.To.String()
+	}
+	if z.Min.OK {
+		zs.Y0 = fnum(z.Min.V)
+	}
+	if z.Max.OK {
+		zs.Y1 = fnum(z.Max.V)
+	}
+	rest := cloneValues(l.canon)
+	for _, k := range append(slices.Clone(zoomParams), "format") {
+		rest.Del(k)
+	}
+	for _, k := range l.order {
+		for _, v := range rest[k] {
+			zs.Hidden = append(zs.Hidden, views.Hidden{Name: k, Value: v})
+		}
+	}
+	if !z.Zoomed() {
+		zs.Text = fmt.Sprintf("%s %s in these quarters. Drag across the chart to zoom in.", plural(q.inRange, q.w.one, q.w.many), q.w.done)
+		return zs
+	}
+	zs.Reset = l.url(rest)
+	var parts []string
+	if !z.From.IsZero() || !z.To.IsZero() {
+		parts = append(parts, q.w.at+" "+rangeText(dateOrEmpty(z.From), dateOrEmpty(z.To)))
+	}
+	if z.Min.OK || z.Max.OK {
+		lo, hi := "", ""
+		if z.Min.OK {
+			lo = fnum(z.Min.V)
+		}
+		if z.Max.OK {
+			hi = fnum(z.Max.V)
+		}
+		parts = append(parts, "lead time "+rangeText(lo, hi)+" days")
+	}
+	zs.Text = fmt.Sprintf("Zoomed in: %d of %s (%s).", q.shown, plural(q.inRange, q.w.one, q.w.many), strings.Join(parts, ", "))
+	return zs
+}
+
+// quarterTable lists the count per quarter (and the fiscal quarter when the
+// fiscal year does not start in January).
+func (q *quarters) quarterTable(caption string) views.Table {
+	t := views.Table{Caption: caption, Head: []string{"Quarter", capitalize(q.w.done), "Dates"}}
+	if q.fiscal != 1 {
+		t.Head = append(t.Head, "Fiscal quarter")
+	}
+	for _, qq := range q.series.Quarters {
+		cells := []string{strconv.Itoa(qq.Throughput), dayText(qq.Start) + " – " + dayText(qq.End)}
+		if q.fiscal != 1 {
+			cells = append(cells, "Q"+strconv.Itoa(fiscalQuarter(qq.Start, q.fiscal)))
+		}
+		t.Rows = append(t.Rows, quarterRow("qt", qq, cells...))
+	}
+	return t
+}
+
+// leadTable lists the lead-time lines per quarter.
+func (q *quarters) leadTable() views.Table {
+	pcts := q.qp.percents()
+	t := views.Table{Caption: "Lead time per quarter (" + q.unit() + ")", Head: []string{"Quarter", capitalize(q.w.unit)}}
+	for _, p := range pcts {
+		t.Head = append(t.Head, fmt.Sprintf("%d%% within", p))
+	}
+	for _, qq := range q.series.Quarters {
+		cells := []string{strconv.Itoa(qq.LeadItems)}
+		for _, p := range pcts {
+			cells = append(cells, levelAt(qq.LeadTime, p))
+		}
+		t.Rows = append(t.Rows, quarterRow("ql", qq, cells...))
+	}
+	return t
+}
+
+// controls fills the form fields both quarterly views have.
+func (q *quarters) controls(window int, tags, notes bool) views.QuarterControls {
+	p := q.qp
+	c := views.QuarterControls{Days: q.dayMode, Window: window, Tags: tags, Notes: notes, Seed: strconv.FormatUint(p.Seed, 10)}
+	if !p.QFrom.IsZero() {
+		c.QFrom = quarterParam(p.QFrom)
+	}
+	if !p.QTo.IsZero() {
+		c.QTo = quarterParam(p.QTo)
+	}
+	for m := 1; m <= 12; m++ {
+		c.Fiscal = append(c.Fiscal, views.Option{Value: strconv.Itoa(m), Label: time.Month(m).String(), Selected: m == q.fiscal})
+	}
+	for _, n := range pctAllowed {
+		c.Pct = append(c.Pct, views.Option{Value: strconv.Itoa(n), Label: strconv.Itoa(n) + "%", Selected: slices.Contains(p.percents(), n)})
+	}
+	zq := url.Values{}
+	p.Zoom.set(zq)
+	for _, k := range zoomParams {
+		for _, v := range zq[k] {
+			c.Hidden = append(c.Hidden, views.Hidden{Name: k, Value: v})
+		}
+	}
+	return c
+}
+
+// kindTabs switch between the JIRA and the pull-request quarterly view,
+// keeping the quarters and the settings both have.
+func kindTabs(base string, canon url.Values) []views.Tab {
+	keep := keepValues(canon, quarterSwitchParams...)
+	return []views.Tab{
+		{ID: "quarterly-issues", Label: "Issues (JIRA)", URL: withQuery(base+"/quarterly", encodeQuarterly(keep))},
+		{ID: "quarterly-prs", Label: "Pull requests (GitHub)", URL: withQuery(base+"/prs/quarterly", encodeIn(prQuarterlyParamOrder, keep))},
+	}
+}
+
+// quarterSwitchParams carry over between the two quarterly views.
+var quarterSwitchParams = []string{"qfrom", "qto", "fiscal", "days", "window", "tags", "notes", "pct", "seed"}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
