@@ -20,7 +20,7 @@ type boardData struct {
 	Board  store.Board
 	Flow   *flow.Board
 	Facts  []flow.IssueFacts
-	Byid   map[string]*store.Fact // stored rows by issue id, for summaries and keys
+	Byid   map[string]*factRow // stored rows by issue id: summaries, histories' ids, CFD segments
 	Tags   []flow.Tag
 	Notes  []store.Annotation // the board's annotations (none with notes=off)
 	Status store.BoardStatus
@@ -28,6 +28,13 @@ type boardData struct {
 	// Stored: the facts are the board's stored ones (no override), so
 	// exports may read them from the database instead of Facts.
 	Stored bool
+}
+
+// factRow is what views read of a stored fact besides the engine's facts.
+type factRow struct {
+	IssueID  int64
+	Summary  string
+	Segments []byte
 }
 
 // loadBoardData reads a board's facts. When the view overrides what facts
@@ -51,9 +58,13 @@ func (s *Server) loadBoardDataWith(ctx context.Context, b store.Board, p ViewPar
 	if err != nil {
 		return nil, err
 	}
-	d.Byid = make(map[string]*store.Fact, len(rows))
+	// Views keep a few columns of each row by id; the facts themselves are
+	// converted, so the rows can go (a third of the memory of a big board).
+	extra := make([]factRow, len(rows))
+	d.Byid = make(map[string]*factRow, len(rows))
 	for i := range rows {
-		d.Byid[strconv.FormatInt(rows[i].IssueID, 10)] = &rows[i]
+		extra[i] = factRow{IssueID: rows[i].IssueID, Summary: rows[i].Summary, Segments: rows[i].Segments}
+		d.Byid[strconv.FormatInt(rows[i].IssueID, 10)] = &extra[i]
 	}
 	if p.Overrides(b) {
 		now := s.now()
@@ -66,10 +77,12 @@ func (s *Server) loadBoardDataWith(ctx context.Context, b store.Board, p ViewPar
 		}
 	} else {
 		d.Facts = make([]flow.IssueFacts, len(rows))
-		for i, r := range rows {
-			d.Facts[i] = flowmap.FromFact(r)
+		for i := range rows {
+			d.Facts[i] = flowmap.FromFact(rows[i])
+			rows[i] = store.Fact{}
 		}
 	}
+	rows = nil
 	for i := range d.Facts {
 		if d.Facts[i].InScope {
 			d.Items++

@@ -53,9 +53,9 @@ type Server struct {
 	metrics *httpMetrics
 }
 
-// FactsInFlight: about 100 MB of facts in memory at once (some
-// 700 bytes per issue), the biggest board of the benchmark alone.
-const FactsInFlight = 150_000
+// FactsInFlight: about 60 MB of facts in memory at once (some 600 bytes
+// per issue); a bigger board than that is loaded alone.
+const FactsInFlight = 100_000
 
 // Enqueuer inserts River jobs (the web server's client is insert-only).
 type Enqueuer interface {

@@ -200,7 +200,7 @@ func benchmark(ctx context.Context, o options) error {
 		for _, n := range names {
 			say("    %-20s %s", n, summarise(m[n]))
 		}
-		after.sub(before).report(os.Stdout, []string{"quadrant", "prs", "quarterly", "flow", "aging", "forecast", "quadrant_svg"})
+		after.sub(before).report(os.Stdout, []string{"quadrant", "prs", "quarterly", "flow", "blocked", "aging", "forecast", "quadrant_svg"})
 	}
 
 	if phase("conns") {

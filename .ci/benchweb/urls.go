@@ -62,6 +62,7 @@ var views = []view{
 	{"prs", "/prs"},
 	{"quarterly", "/quarterly"},
 	{"cfd", "/flow"},
+	{"blocked", "/blocked"},
 	{"aging", "/aging"},
 	{"forecast", "/forecast"},
 }
@@ -105,6 +106,13 @@ func targets(boards []board, vs []view, end time.Time) []target {
 			}
 			p := b.path + v.suffix
 			oneYear := v.name + "-1y"
+			if v.name == "aging" || v.name == "forecast" { // no range: now, and the history's window
+				add(v.name, p, nil)
+				for _, t := range b.types[:min(2, len(b.types))] {
+					add(v.name, p, url.Values{"type": {t}})
+				}
+				continue
+			}
 			if v.name == "quarterly" { // its range is in quarters
 				for k := range 4 {
 					to := end.AddDate(0, -3*k, 0)
