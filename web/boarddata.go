@@ -54,7 +54,7 @@ func (s *Server) loadBoardDataWith(ctx context.Context, b store.Board, p ViewPar
 	if err := s.admitFacts(ctx, d.Status.Issues); err != nil {
 		return nil, err
 	}
-	rows, err := s.Store.Facts(ctx, b.ID, withSegments)
+	rows, err := s.pages().Facts(ctx, b.ID, withSegments)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (s *Server) loadBoardDataWith(ctx context.Context, b store.Board, p ViewPar
 	}
 	if p.Overrides(b) {
 		now := s.now()
-		err = s.Store.BoardIssues(ctx, b.ID, func(bi store.BoardIssue) error {
+		err = s.pages().BoardIssues(ctx, b.ID, func(bi store.BoardIssue) error {
 			d.Facts = append(d.Facts, d.Flow.Facts(flowmap.Issue(bi), now))
 			return nil
 		})
@@ -113,7 +113,7 @@ func (s *Server) loadBoardMeta(ctx context.Context, b store.Board, p ViewParams)
 	}
 	d := &boardData{Board: eff, Flow: fb, Stored: !p.Overrides(b)}
 	if p.Tags {
-		tags, err := s.Store.BoardTags(ctx, b.ID)
+		tags, err := s.pages().BoardTags(ctx, b.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -128,11 +128,11 @@ func (s *Server) loadBoardMeta(ctx context.Context, b store.Board, p ViewParams)
 		}
 	}
 	if p.Notes {
-		if d.Notes, err = s.Store.Annotations(ctx, b.ID); err != nil {
+		if d.Notes, err = s.pages().Annotations(ctx, b.ID); err != nil {
 			return nil, err
 		}
 	}
-	if d.Status, err = s.Store.BoardStatus(ctx, b.ID); err != nil {
+	if d.Status, err = s.pages().BoardStatus(ctx, b.ID); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -157,11 +157,11 @@ func (s *Server) admitFacts(ctx context.Context, issues int64) error {
 }
 
 func (s *Server) catalog(ctx context.Context) (flowmap.Catalog, error) {
-	sts, err := s.Store.JiraStatuses(ctx)
+	sts, err := s.pages().JiraStatuses(ctx)
 	if err != nil {
 		return flowmap.Catalog{}, err
 	}
-	types, err := s.Store.JiraIssueTypes(ctx)
+	types, err := s.pages().JiraIssueTypes(ctx)
 	if err != nil {
 		return flowmap.Catalog{}, err
 	}

@@ -79,7 +79,7 @@ func (s *Server) quadrantSeriesWith(r *http.Request, withLead bool) (store.Board
 		if !withLead {
 			hi = lo
 		}
-		counts, rows, err := s.Store.QuadrantFacts(ctx, b.ID, lo, hi)
+		counts, rows, err := s.pages().QuadrantFacts(ctx, b.ID, lo, hi)
 		switch {
 		case err == nil:
 			lead := make([]flow.IssueFacts, len(rows))
@@ -136,7 +136,7 @@ func (s *Server) quadrantReplayed(r *http.Request, b store.Board, p ViewParams) 
 	}
 	var c flow.Counter
 	var lead []flow.IssueFacts
-	err = s.Store.BoardIssues(ctx, b.ID, func(bi store.BoardIssue) error {
+	err = s.pages().BoardIssues(ctx, b.ID, func(bi store.BoardIssue) error {
 		f := d.Flow.Facts(flowmap.Issue(bi), now)
 		c.Add(d.Flow, &f)
 		if f.Delivered && f.Done.OK && !f.Done.V.Before(lo) && f.Done.V.Before(hi) {

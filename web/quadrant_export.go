@@ -107,7 +107,7 @@ func (s *Server) eachDelivered(ctx context.Context, d *boardData, series flow.We
 		group, summaries = group[:0], summaries[:0]
 		return nil
 	}
-	err = s.Store.DeliveredFacts(ctx, d.Board.ID, from, to, func(row *store.Fact) error {
+	err = s.pages().DeliveredFacts(ctx, d.Board.ID, from, to, func(row *store.Fact) error {
 		f := flowmap.FromFact(*row)
 		if !f.InScope || !f.Done.OK || !keep(f.Type) {
 			return nil

@@ -21,7 +21,11 @@ import (
 // Server holds what handlers need. It has no mutable state of its own, so
 // any number of servers can run behind a load balancer.
 type Server struct {
-	Store          *store.Store
+	Store *store.Store
+	// Replica, when set, serves the board views' reads (DATABASE_REPLICA_URL):
+	// pages may lag the primary by the replica's delay. Board lookups by
+	// URL, forms and refreshes use Store.
+	Replica        *store.Store
 	Log            *slog.Logger
 	Now            func() time.Time
 	Version        string
@@ -91,6 +95,14 @@ func (s *Server) Ready(ctx context.Context) error {
 	}
 	_, err := s.Store.CheckSchema(ctx)
 	return err
+}
+
+// pages is the store the board views read from.
+func (s *Server) pages() *store.Store {
+	if s.Replica != nil {
+		return s.Replica
+	}
+	return s.Store
 }
 
 func (s *Server) now() time.Time {

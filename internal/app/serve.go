@@ -17,6 +17,7 @@ import (
 
 	"github.com/vger-dev/vger/internal/config"
 	"github.com/vger-dev/vger/internal/github"
+	"github.com/vger-dev/vger/internal/store"
 	vsync "github.com/vger-dev/vger/internal/sync"
 	"github.com/vger-dev/vger/web"
 )
@@ -64,6 +65,16 @@ func ServeListener(ctx context.Context, ln net.Listener, db *Database, cfg *conf
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s := web.New(db.Store, log, reg)
+	if cfg.DatabaseReplicaURL != "" {
+		// Board views read from the replica; everything else (forms,
+		// refreshes, sessions) stays on the primary.
+		replica, err := store.Open(ctx, cfg.DatabaseReplicaURL, store.Options{MaxConns: cfg.DBMaxConns, AppName: "vger-serve-replica"})
+		if err != nil {
+			return fmt.Errorf("read replica (DATABASE_REPLICA_URL): %w", errors.New(config.Mask(err.Error(), cfg.Secrets()...)))
+		}
+		defer replica.Close()
+		s.Replica = replica
+	}
 	s.Version = version
 	s.RequestTimeout = cfg.RequestTimeout
 	s.Secrets = cfg.Secrets()
