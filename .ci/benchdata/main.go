@@ -70,7 +70,11 @@ func run(ctx context.Context, dir string, o benchdata.Options) error {
 		return err
 	}
 	if counts["boards"] > 0 {
-		fmt.Printf("bench-data: reusing the database in %s (`make bench-data-clean` to rebuild it)\n", dir)
+		where := "in " + dir + " (`make bench-data-clean` to rebuild it)"
+		if os.Getenv("BENCH_DATABASE_URL") != "" {
+			where = "at BENCH_DATABASE_URL (drop and recreate it to rebuild)"
+		}
+		fmt.Printf("bench-data: reusing the database %s\n", where)
 		o.Log = os.Stdout
 		t := time.Now()
 		n, err := benchdata.Refresh(ctx, db.Store, o)
