@@ -40,20 +40,131 @@ type CFD struct {
 
 // CFD counts, for each day (end of day in the board's zone), the in-scope issues at each
 // position. Positions at the end of the day handle backward moves; a change at exactly midnight
-// belongs to the new day. The bands of a day sum to the issues created by then.
+// belongs to the new day. The bands of a day sum to the issues created by then. It is CFDFrom
+// over the CFD counts of every track.
 func (b *Board) CFD(tracks []Track, q CFDQuery, now time.Time) (CFD, error) {
-	tf, err := b.filter(q.WorkTypes)
-	if err != nil {
-		return CFD{}, err
+	var c CFDCounter
+	for i := range tracks {
+		c.Add(b, &tracks[i])
 	}
+	return b.CFDFrom(c.Counts(), q, now)
+}
+
+// CFDCount is one issue type's CFD bands at the end of a day on which they changed: the in-scope
+// issues of that type at each position (Bands[0] = unmapped, Bands[1+i] = column i). Between two
+// counts of a type its bands stay as the earlier one says; before its first count they are all 0.
+// A board's CFD counts are stored with its facts after every rebuild, so a CFD reads the counts of
+// the days it shows (and the last one before them) instead of every fact's segments.
+type CFDCount struct {
+	Day   Date
+	Type  string
+	Bands []int
+}
+
+// CFDCounter aggregates tracks into CFDCounts, one track at a time (a rebuild streams them).
+type CFDCounter struct {
+	n     int                        // bands
+	diffs map[string]map[int64][]int // type -> local day -> change of each band at the end of that day
+}
+
+// Add counts one issue's segments (out-of-scope tracks count nowhere).
+func (c *CFDCounter) Add(b *Board, tr *Track) {
+	if !tr.InScope {
+		return
+	}
+	if c.diffs == nil {
+		c.n, c.diffs = b.n+1, map[string]map[int64][]int{}
+	}
+	byDay := c.diffs[tr.Type]
+	if byDay == nil {
+		byDay = map[int64][]int{}
+		c.diffs[tr.Type] = byDay
+	}
+	bump := func(day int64, band, v int) {
+		d := byDay[day]
+		if d == nil {
+			d = make([]int, c.n)
+			byDay[day] = d
+		}
+		d[band] += v
+	}
+	segs := tr.Segments
+	for k := range segs {
+		// Segment k is the end-of-day position for local days [ds, de); the last one for ever.
+		ds := b.localDay(segs[k].From)
+		band := int(segs[k].Pos) + 1
+		if k+1 < len(segs) {
+			de := b.localDay(segs[k+1].From)
+			if de <= ds {
+				continue
+			}
+			bump(de, band, -1)
+		}
+		bump(ds, band, +1)
+	}
+}
+
+// Counts lists, per type (in name order) and day, the bands on each day they changed.
+func (c *CFDCounter) Counts() []CFDCount {
+	types := make([]string, 0, len(c.diffs))
+	for t := range c.diffs {
+		types = append(types, t)
+	}
+	slices.Sort(types)
+	var out []CFDCount
+	for _, t := range types {
+		byDay := c.diffs[t]
+		days := make([]int64, 0, len(byDay))
+		for d := range byDay {
+			days = append(days, d)
+		}
+		slices.Sort(days)
+		run := make([]int, c.n)
+		for _, d := range days {
+			changed := false
+			for k, v := range byDay[d] {
+				run[k] += v
+				changed = changed || v != 0
+			}
+			if changed {
+				out = append(out, CFDCount{Day: dateOfDay(d), Type: t, Bands: slices.Clone(run)})
+			}
+		}
+	}
+	return out
+}
+
+// CFDSpan is the local days a CFD query shows, inclusive (to < from: none). CFDFrom needs the
+// counts of those days and, per type, the last count before them; others are ignored.
+func (b *Board) CFDSpan(q CFDQuery, now time.Time) (from, to Date, err error) {
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return Date{}, Date{}, ErrRange
+	}
+	d0, d1 := b.cfdDays(q, now)
+	return dateOfDay(d0), dateOfDay(d1), nil
+}
+
+func (b *Board) cfdDays(q CFDQuery, now time.Time) (d0, d1 int64) {
 	today := b.localDay(now)
-	d0, d1 := today-182, today
+	d0, d1 = today-182, today
 	if !q.From.IsZero() {
 		d0 = q.From.day()
 	}
 	if !q.To.IsZero() {
 		d1 = min(q.To.day(), today)
 	}
+	return d0, d1
+}
+
+// CFDFrom computes the CFD from a board's CFD counts (CFDCounter over every track; counts of each
+// type in day order). Given the counts of the days in CFDSpan and the last one before them of each
+// type, it equals CFDFrom over all of them.
+func (b *Board) CFDFrom(counts []CFDCount, q CFDQuery, now time.Time) (CFD, error) {
+	tf, err := b.filter(q.WorkTypes)
+	if err != nil {
+		return CFD{}, err
+	}
+	d0, d1 := b.cfdDays(q, now)
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		return CFD{}, ErrRange
 	}
@@ -63,29 +174,24 @@ func (b *Board) CFD(tracks []Track, q CFDQuery, now time.Time) (CFD, error) {
 	}
 	days := int(d1 - d0 + 1)
 	nb := b.n + 1
-	// diff[d*nb+band]: +1 on the first day a segment is the end-of-day position, -1 after the
-	// last; a prefix sum over days gives the bands. O(segments + days x bands).
+	// diff[d*nb+band]: each type's change of its bands since its previous count, on the day of the
+	// count (counts before the range on its first day); a prefix sum over days gives the bands.
+	// O(counts x bands + days x bands).
 	diff := make([]int, (days+1)*nb)
-	for i := range tracks {
-		tr := &tracks[i]
-		if !tr.InScope || !tf.keep(tr.Type) {
+	prev := make([]int, nb)
+	for i := range counts {
+		c := &counts[i]
+		if i == 0 || c.Type != counts[i-1].Type {
+			clear(prev)
+		}
+		day := c.Day.day()
+		if !tf.keep(c.Type) || day > d1 {
 			continue
 		}
-		segs := tr.Segments
-		for k := range segs {
-			// Segment k is the end-of-day position for local days [ds, de).
-			ds := b.localDay(segs[k].From)
-			de := d1 + 1
-			if k+1 < len(segs) {
-				de = min(b.localDay(segs[k+1].From), de)
-			}
-			ds = max(ds, d0)
-			if de <= ds {
-				continue
-			}
-			band := int(segs[k].Pos) + 1
-			diff[int(ds-d0)*nb+band]++
-			diff[int(de-d0)*nb+band]--
+		k := int(max(day, d0)-d0) * nb
+		for band := 0; band < nb && band < len(c.Bands); band++ {
+			diff[k+band] += c.Bands[band] - prev[band]
+			prev[band] = c.Bands[band]
 		}
 	}
 	run := make([]int, nb)
