@@ -21,11 +21,30 @@ func NewRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9e377
 // oldest first, zeros included, leaving out weeks before the board's first issue. Nil (no
 // forecast) with fewer than 4 such weeks.
 func (b *Board) Samples(facts []IssueFacts, workTypes []string, now time.Time) ([]int, error) {
+	return b.SamplesFrom(b.firstCreated(facts), facts, workTypes, now)
+}
+
+// SamplesSpan is when the items Samples counts were done: the last W complete weeks before the
+// current week.
+func (b *Board) SamplesSpan(now time.Time) (from, to time.Time) {
+	cur := weekOf(b.localDay(now))
+	loc := b.Location()
+	return dateOfDay(mondayOf(cur - int64(b.window))).Start(loc), dateOfDay(mondayOf(cur)).Start(loc)
+}
+
+// SamplesFrom is Samples from the creation of the board's first in-scope issue (whatever the work
+// types) and the facts of the items delivered within SamplesSpan (more may be given). Given every
+// fact it equals Samples.
+func (b *Board) SamplesFrom(first Opt[time.Time], facts []IssueFacts, workTypes []string, now time.Time) ([]int, error) {
 	tf, err := b.filter(workTypes)
 	if err != nil {
 		return nil, err
 	}
-	return b.samples(b.firstWeek(facts), now, func(yield func(time.Time) bool) {
+	fw := int64(noWeek)
+	if first.OK {
+		fw = weekOf(b.localDay(first.V))
+	}
+	return b.samples(fw, now, func(yield func(time.Time) bool) {
 		for i := range facts {
 			f := &facts[i]
 			if f.InScope && f.Delivered && tf.keep(f.Type) && !yield(f.Done.V) {

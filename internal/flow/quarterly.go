@@ -47,8 +47,17 @@ type QuarterlySeries struct {
 	FlatQuarters int
 }
 
-// Quarterly computes the quarterly view from stored facts.
+// Quarterly computes the quarterly view from stored facts: QuarterlyFrom with the board's first
+// issue found among them.
 func (b *Board) Quarterly(facts []IssueFacts, q QuarterlyQuery, now time.Time) (QuarterlySeries, error) {
+	return b.QuarterlyFrom(b.firstCreated(facts), facts, q, now)
+}
+
+// QuarterlyFrom computes the quarterly view from the creation of the board's first in-scope issue
+// (whatever the work types) and the facts of the items delivered within QuarterlySpan (more facts
+// may be given: only delivered ones in the quarters shown count). Given every fact it equals
+// Quarterly.
+func (b *Board) QuarterlyFrom(first Opt[time.Time], facts []IssueFacts, q QuarterlyQuery, now time.Time) (QuarterlySeries, error) {
 	tf, err := b.filter(q.WorkTypes)
 	if err != nil {
 		return QuarterlySeries{}, err
@@ -68,8 +77,35 @@ func (b *Board) Quarterly(facts []IssueFacts, q QuarterlyQuery, now time.Time) (
 			}
 		}
 	}
-	out, _, err := b.quarterly(b.firstCreated(facts), q.From, q.To, q.Percents, now, delivered, false)
+	out, _, err := b.quarterly(first, q.From, q.To, q.Percents, now, delivered, false)
 	return out, err
+}
+
+// QuarterlySpan is when the items a quarterly query counts were done: the quarters shown, given
+// the creation of the board's first in-scope issue (from == to: none).
+func (b *Board) QuarterlySpan(first Opt[time.Time], q QuarterlyQuery, now time.Time) (from, to time.Time) {
+	q0, q1 := b.quarterRange(first, q.From, q.To, now)
+	if q1 < q0 {
+		return time.Time{}, time.Time{}
+	}
+	loc := b.Location()
+	return b.quarterStart(q0).Start(loc), b.quarterStart(q1 + 1).Start(loc)
+}
+
+// quarterRange is the quarters a view shows, q0..q1 (none when q1 < q0).
+func (b *Board) quarterRange(first Opt[time.Time], from, to Date, now time.Time) (q0, q1 int64) {
+	cur := b.quarterIndex(b.Today(now))
+	q0, q1 = cur, cur
+	if first.OK {
+		q0 = b.quarterIndex(dateOfDay(b.localDay(first.V)))
+	}
+	if !from.IsZero() {
+		q0 = b.quarterIndex(from)
+	}
+	if !to.IsZero() {
+		q1 = min(b.quarterIndex(to), cur)
+	}
+	return q0, q1
 }
 
 // completion is one completed item of a quarterly view (a delivered issue, a merged pull

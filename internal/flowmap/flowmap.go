@@ -221,3 +221,30 @@ func FromLeadFact(f *store.LeadFact) flow.IssueFacts {
 	}
 	return out
 }
+
+// CFDCounts turns the engine's CFD counts into stored rows.
+func CFDCounts(cs []flow.CFDCount) []store.CFDCount {
+	out := make([]store.CFDCount, len(cs))
+	for i, c := range cs {
+		bands := make([]int32, len(c.Bands))
+		for k, v := range c.Bands {
+			bands[k] = int32(v)
+		}
+		out[i] = store.CFDCount{Day: time.Date(c.Day.Year, c.Day.Month, c.Day.Day, 0, 0, 0, 0, time.UTC), Type: c.Type, Bands: bands}
+	}
+	return out
+}
+
+// FromCFDCounts turns stored CFD counts back into the engine's.
+func FromCFDCounts(cs []store.CFDCount) []flow.CFDCount {
+	out := make([]flow.CFDCount, len(cs))
+	for i, c := range cs {
+		y, m, d := c.Day.Date()
+		bands := make([]int, len(c.Bands))
+		for k, v := range c.Bands {
+			bands[k] = int(v)
+		}
+		out[i] = flow.CFDCount{Day: flow.Date{Year: y, Month: m, Day: d}, Type: c.Type, Bands: bands}
+	}
+	return out
+}

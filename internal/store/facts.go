@@ -151,14 +151,18 @@ type WeekCount struct {
 
 // Aggregates are what a rebuild derives for a board besides its facts.
 type Aggregates struct {
-	Counts []WeekCount
-	Issues int // live in-filter issues (not deleted)
+	Counts       []WeekCount
+	CFD          []CFDCount // by type, then day
+	Issues       int        // live in-filter issues (not deleted)
+	FirstCreated *time.Time // the earliest in-scope issue's creation; nil: none
 }
 
-// WeeklyCountsVersion names the definition of board_weekly_counts that
-// this binary writes and reads; counts of another version are ignored (the
-// pages read every fact) until the board's next rebuild.
-const WeeklyCountsVersion = 1
+// WeeklyCountsVersion names the definition of the board aggregates
+// (board_weekly_counts, board_cfd_counts, board_aggregates) that this
+// binary writes and reads; aggregates of another version are ignored (the
+// pages read every fact) until the board's next rebuild. 2: CFD counts and
+// the first issue's creation.
+const WeeklyCountsVersion = 2
 
 // ReplaceFacts writes a board's complete set of facts and its weekly
 // counts: changed facts are updated, unchanged ones untouched, facts of
@@ -232,9 +236,13 @@ func replaceAggregates(ctx context.Context, tx pgx.Tx, boardID int64, agg Aggreg
 		[]string{"board_id", "week", "type_name", "created", "started", "delivered", "closed_not_delivered"}, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("write weekly counts: %w", err)
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO board_aggregates (board_id, version, issues, built_at) VALUES ($1, $2, $3, now())
-		ON CONFLICT (board_id) DO UPDATE SET version = EXCLUDED.version, issues = EXCLUDED.issues, built_at = EXCLUDED.built_at`,
-		boardID, WeeklyCountsVersion, agg.Issues)
+	if err := replaceCFDCounts(ctx, tx, boardID, agg.CFD); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO board_aggregates (board_id, version, issues, first_created, built_at) VALUES ($1, $2, $3, $4, now())
+		ON CONFLICT (board_id) DO UPDATE SET version = EXCLUDED.version, issues = EXCLUDED.issues,
+			first_created = EXCLUDED.first_created, built_at = EXCLUDED.built_at`,
+		boardID, WeeklyCountsVersion, agg.Issues, agg.FirstCreated)
 	return err
 }
 

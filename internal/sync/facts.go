@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/vger-dev/vger/internal/flow"
 	"github.com/vger-dev/vger/internal/flowmap"
@@ -42,6 +43,8 @@ func (s *Syncer) RebuildFacts(ctx context.Context, boardID int64) (int64, error)
 	var facts []store.Fact
 	var segs []flow.Segment
 	var counts flow.Counter // the quadrant's weekly counts, from the same facts
+	var cfd flow.CFDCounter // the CFD's daily counts, from the same segments
+	var first *time.Time    // the earliest in-scope creation
 	live := 0
 	err = s.Store.BoardIssues(ctx, boardID, func(bi store.BoardIssue) error {
 		if bi.InFilter && bi.DeletedAt == nil {
@@ -51,12 +54,18 @@ func (s *Syncer) RebuildFacts(ctx context.Context, boardID int64) (int64, error)
 		segs = fb.AppendSegments(segs[:0], is)
 		f := fb.Facts(is, now)
 		counts.Add(fb, &f)
+		cfd.Add(fb, &flow.Track{ID: f.ID, Type: f.Type, InScope: f.InScope, Segments: segs})
+		if f.InScope && (first == nil || f.Created.Before(*first)) {
+			c := f.Created
+			first = &c
+		}
 		facts = append(facts, flowmap.Fact(bi, f, segs))
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("load board %d issues: %w", boardID, err)
 	}
-	written, removed, err := s.Store.ReplaceFacts(ctx, boardID, facts, store.Aggregates{Counts: flowmap.Counts(counts.Counts()), Issues: live})
+	written, removed, err := s.Store.ReplaceFacts(ctx, boardID, facts, store.Aggregates{Counts: flowmap.Counts(counts.Counts()),
+		CFD: flowmap.CFDCounts(cfd.Counts()), Issues: live, FirstCreated: first})
 	return written + removed, err
 }

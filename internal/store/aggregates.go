@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// CFDCount is one row of board_cfd_counts (flow.CFDCount, stored): the
+// in-scope issues of one type at each position at the end of a local day
+// on which they changed.
+type CFDCount struct {
+	Day   time.Time // a date
+	Type  string
+	Bands []int32 // unmapped, then the columns in order
+}
+
+func replaceCFDCounts(ctx context.Context, tx pgx.Tx, boardID int64, counts []CFDCount) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM board_cfd_counts WHERE board_id = $1`, boardID); err != nil {
+		return fmt.Errorf("replace CFD counts: %w", err)
+	}
+	rows := make([][]any, len(counts))
+	for i, c := range counts {
+		rows[i] = []any{boardID, c.Type, c.Day, c.Bands}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"board_cfd_counts"}, []string{"board_id", "type_name", "day", "bands"}, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("write CFD counts: %w", err)
+	}
+	return nil
+}
+
+// aggregateVersion checks that a board has aggregates of this binary's
+// version (ErrNoCounts otherwise) and returns its first issue's creation.
+func aggregateVersion(ctx context.Context, tx pgx.Tx, boardID int64) (first *time.Time, err error) {
+	var version int
+	err = tx.QueryRow(ctx, `SELECT version, first_created FROM board_aggregates WHERE board_id = $1`, boardID).Scan(&version, &first)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil, ErrNoCounts
+	case err != nil:
+		return nil, err
+	case version != WeeklyCountsVersion:
+		return nil, ErrNoCounts
+	}
+	return first, nil
+}
+
+func weeklyCounts(ctx context.Context, tx pgx.Tx, boardID int64) ([]WeekCount, error) {
+	rows, err := tx.Query(ctx, `SELECT week, type_name, created, started, delivered, closed_not_delivered
+		FROM board_weekly_counts WHERE board_id = $1 ORDER BY week, type_name`, boardID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (WeekCount, error) {
+		var c WeekCount
+		var a, b, d, e int32
+		err := r.Scan(&c.Week, &c.Type, &a, &b, &d, &e)
+		c.Created, c.Started, c.Delivered, c.ClosedNotDelivered = int(a), int(b), int(d), int(e)
+		return c, err
+	})
+}
+
+// FlowCounts reads what a CFD view needs, in one snapshot: the board's
+// weekly counts (arrivals and departures) and its CFD counts of the days
+// [from, to] plus, per type, the last one before from, grouped by type in
+// day order (flow.CFDFrom's input). ErrNoCounts: the board has no
+// aggregates of this version.
+func (s *Store) FlowCounts(ctx context.Context, boardID int64, from, to time.Time) (counts []WeekCount, cfd []CFDCount, err error) {
+	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, err := aggregateVersion(ctx, tx, boardID); err != nil {
+			return err
+		}
+		var err error
+		if counts, err = weeklyCounts(ctx, tx, boardID); err != nil {
+			return err
+		}
+		// The types come from the weekly counts (every in-scope issue is
+		// created in some week), so the last count before the range is one
+		// index probe per type.
+		rows, err := tx.Query(ctx, `SELECT c.type_name, c.day, c.bands FROM board_cfd_counts c
+			WHERE c.board_id = $1 AND c.day >= $2 AND c.day <= $3
+			UNION ALL
+			SELECT t.type_name, l.day, l.bands FROM (SELECT DISTINCT type_name FROM board_weekly_counts WHERE board_id = $1) t
+			CROSS JOIN LATERAL (SELECT day, bands FROM board_cfd_counts c
+				WHERE c.board_id = $1 AND c.type_name = t.type_name AND c.day < $2 ORDER BY c.day DESC LIMIT 1) l
+			ORDER BY 1, 2`, boardID, from, to)
+		if err != nil {
+			return err
+		}
+		cfd, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (CFDCount, error) {
+			var c CFDCount
+			return c, r.Scan(&c.Type, &c.Day, &c.Bands)
+		})
+		return err
+	})
+	return counts, cfd, err
+}
+
+// QuarterlyFacts reads what a quarterly view needs, in one snapshot: the
+// board's weekly counts, its first issue's creation, and (fn, in done
+// order, ties in issue order, without segments) the delivered facts done
+// in the span that span computes from that first creation. ErrNoCounts:
+// the board has no aggregates of this version.
+func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, span func(first *time.Time) (from, to time.Time), fn func(*Fact) error) (counts []WeekCount, first *time.Time, err error) {
+	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		if first, err = aggregateVersion(ctx, tx, boardID); err != nil {
+			return err
+		}
+		if counts, err = weeklyCounts(ctx, tx, boardID); err != nil {
+			return err
+		}
+		from, to := span(first)
+		rows, err := tx.Query(ctx, `SELECT `+factSelect+`, NULL::bytea
+			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY done_at, issue_id`, boardID, from, to)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var f Fact
+		for rows.Next() {
+			f = Fact{}
+			if err := scanFact(rows, &f); err != nil {
+				return err
+			}
+			if err := fn(&f); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	return counts, first, err
+}

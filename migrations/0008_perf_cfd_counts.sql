@@ -1,0 +1,23 @@
+-- +goose Up
+-- Per board, issue type and local day: the board's in-scope issues of that
+-- type at each position at the end of the day (bands[1] = unmapped, then
+-- the columns in order), on the days they changed (internal/flow's
+-- CFDCounter over the facts' position segments). Written with the facts
+-- and the weekly counts in one transaction after every rebuild, so a CFD
+-- reads the days it shows and, per type, the last day before them instead
+-- of every fact's segments. Rebuildable like the facts.
+CREATE TABLE board_cfd_counts (
+    board_id  bigint NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    type_name text NOT NULL,
+    day       date NOT NULL,
+    bands     integer[] NOT NULL,
+    PRIMARY KEY (board_id, type_name, day)
+);
+
+-- When the board's earliest in-scope issue was created (the quarterly
+-- view's first quarter and every forecast's first week); NULL: none.
+ALTER TABLE board_aggregates ADD COLUMN first_created timestamptz;
+
+-- +goose Down
+ALTER TABLE board_aggregates DROP COLUMN first_created;
+DROP TABLE board_cfd_counts;
