@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/vger-dev/vger/internal/flow"
 	"github.com/vger-dev/vger/internal/flowmap"
@@ -25,6 +26,12 @@ type boardData struct {
 	Notes  []store.Annotation // the board's annotations (none with notes=off)
 	Status store.BoardStatus
 	Items  int // in-scope issues
+	// Delivered counts the in-scope delivered issues and First is when
+	// the earliest in-scope issue was created (whatever the work types):
+	// from every fact, or from the stored aggregates when Facts holds only
+	// the delivered facts of a span (the quarterly view).
+	Delivered int
+	First     flow.Opt[time.Time]
 	// Stored: the facts are the board's stored ones (no override), so
 	// exports may read them from the database instead of Facts.
 	Stored bool
@@ -83,12 +90,23 @@ func (s *Server) loadBoardDataWith(ctx context.Context, b store.Board, p ViewPar
 		}
 	}
 	rows = nil
+	d.countFacts()
+	return d, nil
+}
+
+// countFacts sets Items, Delivered and First from every fact in Facts.
+func (d *boardData) countFacts() {
+	d.Items, d.Delivered = 0, 0
 	for i := range d.Facts {
-		if d.Facts[i].InScope {
+		f := &d.Facts[i]
+		if f.InScope {
 			d.Items++
+			if f.Delivered {
+				d.Delivered++
+			}
 		}
 	}
-	return d, nil
+	d.First = firstCreated(d.Facts)
 }
 
 // loadBoardMeta reads everything of a board view but its facts: the

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -34,6 +36,12 @@ func (s *Server) flowData(r *http.Request) (*flowData, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !p.Overrides(b) {
+		fd, err := s.flowFromCounts(r, b, p)
+		if !errors.Is(err, store.ErrNoCounts) {
+			return fd, err
+		}
+	}
 	d, err := s.loadBoardDataWith(r.Context(), b, p, true)
 	if err != nil {
 		return nil, err
@@ -49,6 +57,44 @@ func (s *Server) flowData(r *http.Request) (*flowData, error) {
 		return nil, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
 	}
 	weekly, err := d.Flow.Weekly(d.Facts, flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types}, now)
+	if err != nil {
+		return nil, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+	}
+	return &flowData{b: b, p: p, d: d, cfd: cfd, weekly: weekly}, nil
+}
+
+// flowFromCounts computes the view from the board's stored aggregates:
+// the CFD counts of the days shown (and the last one before them) and the
+// weekly counts (flow.CFDFrom and WeeklyFrom, equal to CFD and Weekly over
+// every fact for what the view shows). store.ErrNoCounts: the board's
+// aggregates predate this binary; read every fact instead.
+func (s *Server) flowFromCounts(r *http.Request, b store.Board, p ViewParams) (*flowData, error) {
+	ctx := r.Context()
+	d, err := s.loadBoardMeta(ctx, b, p)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	from, to := p.Range(d.Flow, now)
+	cq := flow.CFDQuery{From: from, To: to, WorkTypes: p.Types}
+	lo, hi, err := d.Flow.CFDSpan(cq, now)
+	if err != nil {
+		return nil, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+	}
+	counts, cfdCounts, err := s.pages().FlowCounts(ctx, b.ID, lo.Start(time.UTC), hi.Start(time.UTC))
+	if err != nil {
+		return nil, err
+	}
+	wc := flowmap.FromCounts(counts)
+	for _, c := range wc {
+		d.Items += c.Created
+	}
+	cfd, err := d.Flow.CFDFrom(flowmap.FromCFDCounts(cfdCounts), cq, now)
+	if err != nil {
+		return nil, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+	}
+	// Arrivals and departures are counts: no lead-time fact is needed.
+	weekly, err := d.Flow.WeeklyFrom(wc, nil, flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types}, now)
 	if err != nil {
 		return nil, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
 	}

@@ -126,6 +126,9 @@ func dayUnit(d *boardData) string {
 
 // emptyBoard is the teaching empty state shared by the flow views.
 func emptyBoard(d *boardData) string {
+	if d.Items > 0 {
+		return ""
+	}
 	for i := range d.Facts {
 		if d.Facts[i].InScope {
 			return ""

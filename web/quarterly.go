@@ -1,11 +1,13 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/vger-dev/vger/internal/flow"
+	"github.com/vger-dev/vger/internal/flowmap"
 	"github.com/vger-dev/vger/internal/store"
 )
 
@@ -36,12 +38,56 @@ func (s *Server) loadQuarterly(r *http.Request) (*quarterly, error) {
 	}
 	eff := b
 	eff.FiscalYearStartMonth = p.fiscalOf(b)
+	if !p.Overrides(b) {
+		q, err := s.quarterlyFromAggregates(r, b, eff, p)
+		if !errors.Is(err, store.ErrNoCounts) {
+			return q, err
+		}
+	}
 	d, err := s.loadBoardData(r.Context(), eff, p.ViewParams)
 	if err != nil {
 		return nil, err
 	}
 	return computeQuarterly(b, p, d, s.now())
 }
+
+// quarterlyFromAggregates loads the view from the board's stored
+// aggregates (its first issue's creation, the weekly counts for the items
+// on the board) and the delivered facts of the quarters shown and of the
+// forecast's weeks only: what flow.QuarterlyFrom and SamplesFrom read, so
+// the view equals the one computed from every fact. store.ErrNoCounts: the
+// board's aggregates predate this binary.
+func (s *Server) quarterlyFromAggregates(r *http.Request, b, eff store.Board, p QuarterlyParams) (*quarterly, error) {
+	ctx := r.Context()
+	d, err := s.loadBoardMeta(ctx, eff, p.ViewParams)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	d.Byid = map[string]*factRow{}
+	qq := flow.QuarterlyQuery{From: p.QFrom, To: p.QTo}
+	counts, first, err := s.pages().QuarterlyFacts(ctx, b.ID, func(first *time.Time) (time.Time, time.Time) {
+		lo, hi := d.Flow.SamplesSpan(now)
+		if qlo, qhi := d.Flow.QuarterlySpan(flow.OptOf(first), qq, now); qlo.Before(qhi) {
+			lo, hi = minTime(lo, qlo), maxTime(hi, qhi)
+		}
+		return lo, hi
+	}, func(f *store.Fact) error {
+		d.Facts = append(d.Facts, flowmap.FromFact(*f))
+		d.Byid[d.Facts[len(d.Facts)-1].ID] = &factRow{IssueID: f.IssueID, Summary: f.Summary}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range counts {
+		d.Items += c.Created
+		d.Delivered += c.Delivered
+	}
+	d.First = flow.OptOf(first)
+	return computeQuarterly(b, p, d, now)
+}
+
 
 // computeQuarterly computes the view from loaded board data (no database:
 // the benchmark calls it directly).
@@ -56,7 +102,7 @@ func computeQuarterly(b store.Board, p QuarterlyParams, d *boardData, now time.T
 		notes = d.Notes
 	}
 	q.quarters = newQuarters(d.Flow, b, p.QuarterParams, d.Board.DayMode, tags, notes, issueWords, now)
-	series, err := d.Flow.Quarterly(d.Facts, flow.QuarterlyQuery{From: p.QFrom, To: p.QTo, WorkTypes: p.Types, Percents: q.linePercents()}, now)
+	series, err := d.Flow.QuarterlyFrom(d.First, d.Facts, flow.QuarterlyQuery{From: p.QFrom, To: p.QTo, WorkTypes: p.Types, Percents: q.linePercents()}, now)
 	if err := q.setSeries(series, err); err != nil {
 		return nil, err
 	}
@@ -69,11 +115,11 @@ func computeQuarterly(b store.Board, p QuarterlyParams, d *boardData, now time.T
 		q.points = zoomed(all, p.Zoom, d.Flow.Location(), func(pt *flow.ScatterPoint) (time.Time, float64) { return pt.Done, pt.LeadTime })
 		q.shown = len(q.points)
 	}
-	samples, err := d.Flow.Samples(d.Facts, p.Types, now)
+	samples, err := d.Flow.SamplesFrom(d.First, d.Facts, p.Types, now)
 	if err != nil {
 		return nil, err
 	}
-	q.setForecast(samples, firstCreated(d.Facts))
+	q.setForecast(samples, d.First)
 	return q, nil
 }
 

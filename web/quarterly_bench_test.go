@@ -77,6 +77,7 @@ func buildQuarterlyPage(tb testing.TB, s *Server, b store.Board, rows []store.Fa
 		d.Facts[i] = flowmap.FromFact(rows[i])
 		d.Byid[d.Facts[i].ID] = &factRow{IssueID: rows[i].IssueID, Summary: rows[i].Summary}
 	}
+	d.countFacts()
 	q, err := computeQuarterly(b, p, d, now)
 	if err != nil {
 		tb.Fatal(err)

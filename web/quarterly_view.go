@@ -45,15 +45,7 @@ func (s *Server) quarterlyView(q *quarterly) views.Quarterly {
 	if n := len(q.series.Quarters); n > 0 {
 		m.Permalink = links.url(p.Permalink(b, q.series.Quarters[0].Start, q.series.Quarters[n-1].Start))
 	}
-	items, delivered := 0, 0
-	for i := range d.Facts {
-		if d.Facts[i].InScope {
-			items++
-			if d.Facts[i].Delivered {
-				delivered++
-			}
-		}
-	}
+	items, delivered := d.Items, d.Delivered
 	st := d.Board.States
 	s0, e0 := p.window(b)
 	switch {
