@@ -88,7 +88,6 @@ func (s *Server) quarterlyFromAggregates(r *http.Request, b, eff store.Board, p 
 	return computeQuarterly(b, p, d, now)
 }
 
-
 // computeQuarterly computes the view from loaded board data (no database:
 // the benchmark calls it directly).
 func computeQuarterly(b store.Board, p QuarterlyParams, d *boardData, now time.Time) (*quarterly, error) {
