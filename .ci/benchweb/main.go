@@ -59,7 +59,7 @@ func main() {
 	flag.BoolVar(&o.skipRebuild, "skip-rebuild", false, "skip the facts rebuild")
 	flag.StringVar(&o.only, "only", "", "run only this phase: cold, latency, throughput, conns, csv, rebuild, explain (explain runs only when named)")
 	flag.StringVar(&o.cpuprofile, "rebuild-cpuprofile", "", "write a CPU profile of the facts rebuild (this process) to this file")
-	flag.StringVar(&o.mix, "mix", "", "the throughput phase's URLs: every class (empty) or the classes starting with this prefix")
+	flag.StringVar(&o.mix, "mix", "", "the throughput phase's URLs: every class (empty) or the classes starting with one of these comma-separated prefixes (the issue's load: quadrant,prs,quarterly,cfd)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -71,9 +71,17 @@ func main() {
 
 func say(format string, args ...any) { fmt.Printf(format+"\n", args...) }
 
-func benchmark(ctx context.Context, o options) error {
+// loadAverage is the machine's 1, 5 and 15 minute load averages.
+func loadAverage() string {
 	up, _ := os.ReadFile("/proc/loadavg")
-	say("bench-web: %d CPUs, load average %s, %s", runtime.NumCPU(), strings.Join(strings.Fields(string(up))[:3], " "), time.Now().UTC().Format(time.RFC3339))
+	if f := strings.Fields(string(up)); len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "?"
+}
+
+func benchmark(ctx context.Context, o options) error {
+	say("bench-web: %d CPUs, load average %s, %s", runtime.NumCPU(), loadAverage(), time.Now().UTC().Format(time.RFC3339))
 	db, err := benchdata.Open(ctx, o.dir)
 	if err != nil {
 		return err
@@ -170,8 +178,11 @@ func benchmark(ctx context.Context, o options) error {
 		if o.mix != "" {
 			pool = nil
 			for _, t := range all {
-				if strings.HasPrefix(t.class, o.mix) {
-					pool = append(pool, t)
+				for _, prefix := range strings.Split(o.mix, ",") {
+					if strings.HasPrefix(t.class, prefix) {
+						pool = append(pool, t)
+						break
+					}
 				}
 			}
 		}
@@ -194,8 +205,8 @@ func benchmark(ctx context.Context, o options) error {
 			say("cpu per page: server %.1f ms, PostgreSQL %.1f ms (%.0f pages/s if both had the 2 cores to themselves)",
 				srvCPU*1000/n, pgCPU*1000/n, float64(runtime.NumCPU())*n/(srvCPU+pgCPU))
 		}
-		say("throughput: %d clients for %s over %d URLs (mix %q): %.1f pages/s, %d errors; server peak VmRSS %s", o.clients, wall.Round(time.Second), len(pool), o.mix,
-			float64(s.n-s.errors)/wall.Seconds(), s.errors, mib(peak))
+		say("throughput: %d clients for %s over %d URLs (mix %q): %.1f pages/s, %d errors; server peak VmRSS %s; load average %s", o.clients, wall.Round(time.Second), len(pool), o.mix,
+			float64(s.n-s.errors)/wall.Seconds(), s.errors, mib(peak), loadAverage())
 		names, m := byClass(rs)
 		for _, n := range names {
 			say("    %-20s %s", n, summarise(m[n]))
