@@ -18,6 +18,12 @@ CREATE TABLE board_cfd_counts (
 -- view's first quarter and every forecast's first week); NULL: none.
 ALTER TABLE board_aggregates ADD COLUMN first_created timestamptz;
 
+-- The work in progress of a board (the aging view reads only these facts):
+-- in-scope issues started and not done.
+CREATE INDEX board_issue_facts_wip ON board_issue_facts (board_id, issue_id)
+    WHERE in_scope AND started_at IS NOT NULL AND done_at IS NULL;
+
 -- +goose Down
+DROP INDEX board_issue_facts_wip;
 ALTER TABLE board_aggregates DROP COLUMN first_created;
 DROP TABLE board_cfd_counts;

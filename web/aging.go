@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/vger-dev/vger/internal/flow"
+	"github.com/vger-dev/vger/internal/flowmap"
 	"github.com/vger-dev/vger/internal/store"
 	"github.com/vger-dev/vger/web/chart"
 	"github.com/vger-dev/vger/web/views"
@@ -44,17 +46,24 @@ func (s *Server) agingData(r *http.Request) (*agingData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.loadBoardData(r.Context(), b, p)
-	if err != nil {
-		return nil, err
-	}
 	now := s.now()
-	aw, err := d.Flow.AgingWIP(d.Facts, p.Types, now)
-	if err != nil {
-		return nil, InvalidParam("type", err.Error(), strings.Join(workTypeNames(b), ", "))
+	var d *boardData
+	var aw flow.AgingWIP
+	var flags map[int64][]store.JiraFlagChange
+	if !p.Overrides(b) {
+		d, aw, flags, err = s.agingFromCounts(r, b, p, now)
 	}
-	flags, err := s.pages().BoardFlags(r.Context(), b.ID)
-	if err != nil {
+	if p.Overrides(b) || errors.Is(err, store.ErrNoCounts) {
+		if d, err = s.loadBoardData(r.Context(), b, p); err != nil {
+			return nil, err
+		}
+		if aw, err = d.Flow.AgingWIP(d.Facts, p.Types, now); err != nil {
+			return nil, InvalidParam("type", err.Error(), strings.Join(workTypeNames(b), ", "))
+		}
+		if flags, err = s.pages().BoardFlags(r.Context(), b.ID); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
 		return nil, err
 	}
 	ad := &agingData{b: b, p: p, d: d, aging: aw}
@@ -79,6 +88,50 @@ func (s *Server) agingData(r *http.Request) (*agingData, error) {
 		ad.items = append(ad.items, ai)
 	}
 	return ad, nil
+}
+
+// agingFromCounts computes the view from the board's stored aggregates:
+// the facts of its work in progress, its weekly counts and the delivered
+// facts of the lead-time lines' window (flow.AgingWIPFrom, equal to
+// AgingWIP over every fact), and the flags of the items shown only.
+// store.ErrNoCounts: the board's aggregates predate this binary.
+func (s *Server) agingFromCounts(r *http.Request, b store.Board, p ViewParams, now time.Time) (*boardData, flow.AgingWIP, map[int64][]store.JiraFlagChange, error) {
+	ctx := r.Context()
+	d, err := s.loadBoardMeta(ctx, b, p)
+	if err != nil {
+		return nil, flow.AgingWIP{}, nil, err
+	}
+	lo, hi, err := d.Flow.AgingSpan(now)
+	if err != nil {
+		return nil, flow.AgingWIP{}, nil, err
+	}
+	start, end := d.Flow.Window()
+	counts, rows, leadRows, err := s.pages().AgingFacts(ctx, b.ID, start, end, lo, hi)
+	if err != nil {
+		return nil, flow.AgingWIP{}, nil, err
+	}
+	wc := flowmap.FromCounts(counts)
+	for _, c := range wc {
+		d.Items += c.Created
+	}
+	d.Byid = make(map[string]*factRow, len(rows))
+	d.Facts = make([]flow.IssueFacts, len(rows))
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		d.Facts[i] = flowmap.FromFact(rows[i])
+		d.Byid[d.Facts[i].ID] = &factRow{IssueID: rows[i].IssueID, Summary: rows[i].Summary}
+		ids[i] = rows[i].IssueID
+	}
+	lead := make([]flow.IssueFacts, len(leadRows))
+	for i := range leadRows {
+		lead[i] = flowmap.FromLeadFact(&leadRows[i])
+	}
+	aw, err := d.Flow.AgingWIPFrom(d.Facts, wc, lead, p.Types, now)
+	if err != nil {
+		return nil, flow.AgingWIP{}, nil, InvalidParam("type", err.Error(), strings.Join(workTypeNames(b), ", "))
+	}
+	flags, err := s.pages().IssueFlags(ctx, ids)
+	return d, aw, flags, err
 }
 
 func flagsOf(fs []store.JiraFlagChange) []flow.FlagChange {

@@ -229,13 +229,34 @@ type AgingWIP struct {
 }
 
 // AgingWIP lists the in-progress issues with their age at now (recomputed, not taken from the
-// stored facts, so it stays current between syncs).
+// stored facts, so it stays current between syncs). It is AgingWIPFrom with every fact as the work
+// in progress and the lead-time items, and their weekly counts.
 func (b *Board) AgingWIP(facts []IssueFacts, workTypes []string, now time.Time) (AgingWIP, error) {
+	var c Counter
+	for i := range facts {
+		c.Add(b, &facts[i])
+	}
+	return b.AgingWIPFrom(facts, c.Counts(), facts, workTypes, now)
+}
+
+// AgingSpan is when the delivered items whose lead times the aging lines use were done (LeadSpan
+// of the last complete week).
+func (b *Board) AgingSpan(now time.Time) (from, to time.Time, err error) {
+	last := b.WeekOf(now).AddDays(-7)
+	return b.LeadSpan(WeeklyQuery{From: last, To: last.AddDays(6)}, now)
+}
+
+// AgingWIPFrom computes AgingWIP from the facts of the work in progress (more may be given: only
+// in-scope, started issues in progress count, in the order given), the board's weekly counts and
+// the facts of the items delivered within AgingSpan (WeeklyFrom's inputs). Given every fact for
+// both it equals AgingWIP.
+func (b *Board) AgingWIPFrom(wip []IssueFacts, counts []WeekCount, lead []IssueFacts, workTypes []string, now time.Time) (AgingWIP, error) {
 	tf, err := b.filter(workTypes)
 	if err != nil {
 		return AgingWIP{}, err
 	}
 	var out AgingWIP
+	facts := wip
 	for i := range facts {
 		f := &facts[i]
 		if !f.InScope || !b.InProgress(f.Position) || !f.Started.OK || !tf.keep(f.Type) {
@@ -254,7 +275,7 @@ func (b *Board) AgingWIP(facts []IssueFacts, workTypes []string, now time.Time) 
 		return a.Started.Compare(b.Started)
 	})
 	last := b.WeekOf(now).AddDays(-7)
-	series, err := b.Weekly(facts, WeeklyQuery{From: last, To: last.AddDays(6), WorkTypes: workTypes}, now)
+	series, err := b.WeeklyFrom(counts, lead, WeeklyQuery{From: last, To: last.AddDays(6), WorkTypes: workTypes}, now)
 	if err != nil {
 		return AgingWIP{}, err
 	}

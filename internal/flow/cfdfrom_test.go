@@ -204,3 +204,56 @@ func TestCFDFromEqualsCFD(t *testing.T) {
 		}
 	}
 }
+
+// The aging view reads the in-progress facts, the weekly counts and the delivered facts done
+// within AgingSpan (AgingWIPFrom) instead of every fact (AgingWIP). Over random boards and work
+// types the two are identical.
+func TestAgingWIPFromEqualsAgingWIP(t *testing.T) {
+	t.Parallel()
+	withLines := false
+	for _, mode := range []DayMode{Working, Calendar} {
+		b := genBoard(t, mode)
+		issues := genIssues(NewRand(43), 3000, 12, propStart, propSpan)
+		for _, now := range []time.Time{propStart.Add(propSpan / 2), propStart.Add(propSpan), propNow()} {
+			facts := make([]IssueFacts, len(issues))
+			var c Counter
+			for i := range issues {
+				facts[i] = b.Facts(issues[i], now)
+				c.Add(b, &facts[i])
+			}
+			lo, hi, err := b.AgingSpan(now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wip, lead []IssueFacts // as the store selects them, in issue order
+			for _, f := range facts {
+				if f.InScope && f.Started.OK && !f.Done.OK && b.InProgress(f.Position) {
+					wip = append(wip, f)
+				}
+				if f.Delivered && !f.Done.V.Before(lo) && f.Done.V.Before(hi) {
+					lead = append(lead, f)
+				}
+			}
+			for _, types := range [][]string{nil, {"Failures"}, {"Features"}} {
+				want, err := b.AgingWIP(facts, types, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := b.AgingWIPFrom(wip, c.Counts(), lead, types, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("mode %v now %v types %v: AgingWIPFrom differs from AgingWIP", mode, now, types)
+				}
+				if len(want.Items) == 0 {
+					t.Fatalf("mode %v now %v types %v: no item to compare", mode, now, types)
+				}
+				withLines = withLines || len(want.Lines) > 0
+			}
+		}
+	}
+	if !withLines {
+		t.Error("no query had aging lines")
+	}
+}

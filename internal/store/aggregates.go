@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // CFDCount is one row of board_cfd_counts (flow.CFDCount, stored): the
@@ -133,4 +134,81 @@ func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, span func(fir
 		return rows.Err()
 	})
 	return counts, first, err
+}
+
+// AgingFacts reads what an aging view needs, in one snapshot: the
+// board's weekly counts, the facts (without segments) of its work in
+// progress, in-scope issues started and not done whose position is in
+// [start, end), in issue order, and the delivered facts done in [from,
+// to) (the lead-time lines' items), in issue order, with the columns the
+// lead-time statistics use. ErrNoCounts: the board has no aggregates of
+// this version.
+func (s *Store) AgingFacts(ctx context.Context, boardID int64, start, end int, from, to time.Time) (counts []WeekCount, wip []Fact, lead []LeadFact, err error) {
+	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, err := aggregateVersion(ctx, tx, boardID); err != nil {
+			return err
+		}
+		var err error
+		if counts, err = weeklyCounts(ctx, tx, boardID); err != nil {
+			return err
+		}
+		// The predicate is board_issue_facts_wip's.
+		rows, err := tx.Query(ctx, `SELECT `+factSelect+`, NULL::bytea FROM board_issue_facts
+			WHERE board_id = $1 AND in_scope AND started_at IS NOT NULL AND done_at IS NULL AND position >= $2 AND position < $3
+			ORDER BY issue_id`, boardID, start, end)
+		if err != nil {
+			return err
+		}
+		if wip, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Fact, error) {
+			var f Fact
+			return f, scanFact(r, &f)
+		}); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked
+			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, boardID, from, to)
+		if err != nil {
+			return err
+		}
+		lead, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (LeadFact, error) {
+			var f LeadFact
+			var started, done pgtype.Timestamptz
+			var leadTime, outside, blocked pgtype.Float8
+			err := r.Scan(&f.Type, &f.InScope, &started, &done, &leadTime, &f.TimeInState, &outside, &blocked)
+			f.StartedAt, f.HasStarted = started.Time, started.Valid
+			f.DoneAt, f.HasDone = done.Time, done.Valid
+			f.LeadTime, f.HasLeadTime = leadTime.Float64, leadTime.Valid
+			f.Outside, f.HasOutside = outside.Float64, outside.Valid
+			f.Blocked, f.HasBlock = blocked.Float64, blocked.Valid
+			return f, err
+		})
+		return err
+	})
+	return counts, wip, lead, err
+}
+
+// IssueFlags lists the flag changes of the given issues, by issue, in
+// history order (BoardFlags for a few issues).
+func (s *Store) IssueFlags(ctx context.Context, ids []int64) (map[int64][]JiraFlagChange, error) {
+	out := map[int64][]JiraFlagChange{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT f.issue_id, f.history_id, f.item_seq, f.at, f.flagged
+		FROM jira_flag_changes f WHERE f.issue_id = ANY($1) ORDER BY f.issue_id, f.at, f.history_id, f.item_seq`, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var f JiraFlagChange
+		var seq int16
+		if err := rows.Scan(&id, &f.HistoryID, &seq, &f.At, &f.Flagged); err != nil {
+			return nil, err
+		}
+		f.ItemSeq = int(seq)
+		out[id] = append(out[id], f)
+	}
+	return out, rows.Err()
 }
