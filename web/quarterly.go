@@ -27,7 +27,13 @@ var issueWords = quarterWords{one: "item", many: "items", unit: "items", done: "
 	zeroNote:   "Nothing of these work types was delivered in those weeks, so the forecast is 0. Use a longer history or check the work types."}
 
 // loadQuarterly parses the URL, loads the board and computes the view.
+// Its facts have what the view shows (not the time per state and the
+// other columns of the lead-time CSV: loadQuarterlyWith(r, true)).
 func (s *Server) loadQuarterly(r *http.Request) (*quarterly, error) {
+	return s.loadQuarterlyWith(r, false)
+}
+
+func (s *Server) loadQuarterlyWith(r *http.Request, full bool) (*quarterly, error) {
 	b, err := s.boardFromURL(r)
 	if err != nil {
 		return nil, err
@@ -39,7 +45,7 @@ func (s *Server) loadQuarterly(r *http.Request) (*quarterly, error) {
 	eff := b
 	eff.FiscalYearStartMonth = p.fiscalOf(b)
 	if !p.Overrides(b) {
-		q, err := s.quarterlyFromAggregates(r, b, eff, p)
+		q, err := s.quarterlyFromAggregates(r, b, eff, p, full)
 		if !errors.Is(err, store.ErrNoCounts) {
 			return q, err
 		}
@@ -57,7 +63,7 @@ func (s *Server) loadQuarterly(r *http.Request) (*quarterly, error) {
 // forecast's weeks only: what flow.QuarterlyFrom and SamplesFrom read, so
 // the view equals the one computed from every fact. store.ErrNoCounts: the
 // board's aggregates predate this binary.
-func (s *Server) quarterlyFromAggregates(r *http.Request, b, eff store.Board, p QuarterlyParams) (*quarterly, error) {
+func (s *Server) quarterlyFromAggregates(r *http.Request, b, eff store.Board, p QuarterlyParams, full bool) (*quarterly, error) {
 	ctx := r.Context()
 	d, err := s.loadBoardMeta(ctx, eff, p.ViewParams)
 	if err != nil {
@@ -66,7 +72,7 @@ func (s *Server) quarterlyFromAggregates(r *http.Request, b, eff store.Board, p 
 	now := s.now()
 	d.Byid = map[string]*factRow{}
 	qq := flow.QuarterlyQuery{From: p.QFrom, To: p.QTo}
-	counts, first, err := s.pages().QuarterlyFacts(ctx, b.ID, func(first *time.Time) (time.Time, time.Time) {
+	counts, first, err := s.pages().QuarterlyFacts(ctx, b.ID, full, func(first *time.Time) (time.Time, time.Time) {
 		lo, hi := d.Flow.SamplesSpan(now)
 		if qlo, qhi := d.Flow.QuarterlySpan(flow.OptOf(first), qq, now); qlo.Before(qhi) {
 			lo, hi = minTime(lo, qlo), maxTime(hi, qhi)

@@ -103,9 +103,11 @@ func (s *Store) FlowCounts(ctx context.Context, boardID int64, from, to time.Tim
 // QuarterlyFacts reads what a quarterly view needs, in one snapshot: the
 // board's weekly counts, its first issue's creation, and (fn, in done
 // order, ties in issue order, without segments) the delivered facts done
-// in the span that span computes from that first creation. ErrNoCounts:
-// the board has no aggregates of this version.
-func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, span func(first *time.Time) (from, to time.Time), fn func(*Fact) error) (counts []WeekCount, first *time.Time, err error) {
+// in the span that span computes from that first creation. Unless full,
+// the facts have only what the view's counts, lines and points use: id,
+// key, summary, type, scope, start, done and lead time. ErrNoCounts: the
+// board has no aggregates of this version.
+func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, full bool, span func(first *time.Time) (from, to time.Time), fn func(*Fact) error) (counts []WeekCount, first *time.Time, err error) {
 	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		var err error
 		if first, err = aggregateVersion(ctx, tx, boardID); err != nil {
@@ -115,7 +117,11 @@ func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, span func(fir
 			return err
 		}
 		from, to := span(first)
-		rows, err := tx.Query(ctx, `SELECT `+factSelect+`, NULL::bytea
+		cols := `issue_id, key, summary, type_name, in_scope, started_at, done_at, lead_time`
+		if full {
+			cols = factSelect + `, NULL::bytea`
+		}
+		rows, err := tx.Query(ctx, `SELECT `+cols+`
 			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY done_at, issue_id`, boardID, from, to)
 		if err != nil {
 			return err
@@ -124,7 +130,14 @@ func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, span func(fir
 		var f Fact
 		for rows.Next() {
 			f = Fact{}
-			if err := scanFact(rows, &f); err != nil {
+			var err error
+			if full {
+				err = scanFact(rows, &f)
+			} else {
+				f.Delivered = true
+				err = rows.Scan(&f.IssueID, &f.Key, &f.Summary, &f.Type, &f.InScope, &f.StartedAt, &f.DoneAt, &f.LeadTime)
+			}
+			if err != nil {
 				return err
 			}
 			if err := fn(&f); err != nil {
