@@ -9,7 +9,7 @@ import (
 	"github.com/vger-dev/vger/internal/sim"
 )
 
-// The CFD, quarterly and aging views, their JSON, SVGs and CSVs read the
+// The CFD, quarterly and aging views, quadrants in another day mode, their JSON, SVGs and CSVs read the
 // board's stored aggregates (CFD counts of the days shown, weekly counts,
 // the first issue's creation), the delivered facts of their span and the
 // work in progress when the board has them, and every fact otherwise. On simulated boards (the
@@ -50,6 +50,12 @@ func TestViewsFromAggregatesEqualFromEveryFact(t *testing.T) {
 			}
 			urls = append(urls, path+"/quarterly"+q, path+"/quarterly"+q+sep+"format=json", path+"/quarterly.csv"+q,
 				path+"/quarterly-leadtime.csv"+q, path+"/chart/quarterly-throughput.svg"+q, path+"/chart/quarterly-leadtime.svg"+q)
+		}
+		// A quadrant that changes only the day mode replays only the items
+		// of its lead-time window.
+		for _, q := range []string{"?weeks=52&days=calendar", "?weeks=104&days=calendar&type=Bug&window=26",
+			"?from=2025-01-01&to=2025-06-30&days=calendar&backlog=absolute"} {
+			urls = append(urls, path+q, path+q+"&format=json", path+"/chart/states.svg"+q, path+"/chart/leadtime.svg"+q)
 		}
 		for _, q := range []string{"", "?type=Bug", "?type=Story&type=Task", "?window=4"} {
 			sep := "&"

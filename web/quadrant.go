@@ -131,6 +131,35 @@ func (s *Server) quadrantReplayed(r *http.Request, b store.Board, p ViewParams) 
 	if err != nil {
 		return b, p, d, flow.WeeklySeries{}, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
 	}
+	if st, e := p.window(b); st == b.LeadStart && e == b.LeadEnd {
+		// Only the day mode changes: counts stay the stored ones, and only
+		// the items of the lead-time window are replayed.
+		counts, ids, err := s.pages().DeliveredIDs(ctx, b.ID, lo, hi)
+		switch {
+		case err == nil:
+			var lead []flow.IssueFacts
+			err = s.pages().BoardIssuesByID(ctx, b.ID, ids, func(bi store.BoardIssue) error {
+				if f := d.Flow.Facts(flowmap.Issue(bi), now); f.Delivered && f.Done.OK && !f.Done.V.Before(lo) && f.Done.V.Before(hi) {
+					lead = append(lead, f)
+				}
+				return nil
+			})
+			if err != nil {
+				return b, p, d, flow.WeeklySeries{}, err
+			}
+			fc := flowmap.FromCounts(counts)
+			for _, wc := range fc {
+				d.Items += wc.Created
+			}
+			series, err := d.Flow.WeeklyFrom(fc, lead, q, now)
+			if err != nil {
+				return b, p, d, series, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+			}
+			return b, p, d, series, nil
+		case !errors.Is(err, store.ErrNoCounts):
+			return b, p, d, flow.WeeklySeries{}, err
+		}
+	}
 	if err := s.admitFacts(ctx, d.Status.Issues); err != nil { // replaying is the heaviest work a page does
 		return b, p, d, flow.WeeklySeries{}, err
 	}

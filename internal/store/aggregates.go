@@ -225,3 +225,28 @@ func (s *Store) IssueFlags(ctx context.Context, ids []int64) (map[int64][]JiraFl
 	}
 	return out, rows.Err()
 }
+
+// DeliveredIDs reads, in one snapshot, the board's weekly counts and the
+// ids of its delivered facts done in [from, to), in issue order: what a
+// view that changes only the day mode needs (counts do not depend on it;
+// the lead times of those items are replayed). ErrNoCounts: the board has
+// no aggregates of this version.
+func (s *Store) DeliveredIDs(ctx context.Context, boardID int64, from, to time.Time) (counts []WeekCount, ids []int64, err error) {
+	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, err := aggregateVersion(ctx, tx, boardID); err != nil {
+			return err
+		}
+		var err error
+		if counts, err = weeklyCounts(ctx, tx, boardID); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT issue_id FROM board_issue_facts
+			WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, boardID, from, to)
+		if err != nil {
+			return err
+		}
+		ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		return err
+	})
+	return counts, ids, err
+}

@@ -42,13 +42,45 @@ func (s *Store) BoardIssues(ctx context.Context, boardID int64, fn func(BoardIss
 	}
 }
 
+// BoardIssuesByID is BoardIssues for the given issues of the board only
+// (ids in increasing order).
+func (s *Store) BoardIssuesByID(ctx context.Context, boardID int64, ids []int64, fn func(BoardIssue) error) error {
+	const chunk = 5000
+	for len(ids) > 0 {
+		n := min(len(ids), chunk)
+		batch, err := s.boardIssueChunkOf(ctx, boardID, 0, n, ids[:n])
+		if err != nil {
+			return err
+		}
+		for _, bi := range batch {
+			if err := fn(bi); err != nil {
+				return err
+			}
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
 func (s *Store) boardIssueChunk(ctx context.Context, boardID, after int64, limit int) ([]BoardIssue, error) {
+	return s.boardIssueChunkOf(ctx, boardID, after, limit, nil)
+}
+
+// boardIssueChunkOf reads up to limit issues of a board after the id
+// after, or (ids not nil) the issues of ids.
+func (s *Store) boardIssueChunkOf(ctx context.Context, boardID, after int64, limit int, ids []int64) ([]BoardIssue, error) {
 	var out []BoardIssue
 	err := pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT i.id, i.key, i.project, i.type_id, coalesce(ty.name, i.type_id), i.status_id, i.resolution,
+		const cols = `SELECT i.id, i.key, i.project, i.type_id, coalesce(ty.name, i.type_id), i.status_id, i.resolution,
 				i.summary, coalesce(i.parent_id, 0), i.created_at, i.updated_at, i.resolved_at, i.deleted_at, bi.in_filter
-			FROM board_issues bi JOIN jira_issues i ON i.id = bi.issue_id LEFT JOIN jira_issue_types ty ON ty.id = i.type_id
-			WHERE bi.board_id = $1 AND bi.issue_id > $2 AND i.id > $2 ORDER BY bi.issue_id LIMIT $3`, boardID, after, limit)
+			FROM board_issues bi JOIN jira_issues i ON i.id = bi.issue_id LEFT JOIN jira_issue_types ty ON ty.id = i.type_id`
+		var rows pgx.Rows
+		var err error
+		if ids != nil {
+			rows, err = tx.Query(ctx, cols+` WHERE bi.board_id = $1 AND bi.issue_id = ANY($2) ORDER BY bi.issue_id`, boardID, ids)
+		} else {
+			rows, err = tx.Query(ctx, cols+` WHERE bi.board_id = $1 AND bi.issue_id > $2 AND i.id > $2 ORDER BY bi.issue_id LIMIT $3`, boardID, after, limit)
+		}
 		if err != nil {
 			return err
 		}
