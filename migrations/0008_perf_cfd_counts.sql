@@ -14,6 +14,22 @@ CREATE TABLE board_cfd_counts (
     PRIMARY KEY (board_id, type_name, day)
 );
 
+-- The weekly counts (board_weekly_counts' columns) as they would be if the
+-- board's lead time started at another column (start_seq, with the
+-- board's end column): a view that overrides the start column reads these
+-- and replays only the items of its lead-time window.
+CREATE TABLE board_start_counts (
+    board_id             bigint NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    start_seq            integer NOT NULL,
+    week                 date NOT NULL,
+    type_name            text NOT NULL,
+    created              integer NOT NULL,
+    started              integer NOT NULL,
+    delivered            integer NOT NULL,
+    closed_not_delivered integer NOT NULL,
+    PRIMARY KEY (board_id, start_seq, week, type_name)
+);
+
 -- When the board's earliest in-scope issue was created (the quarterly
 -- view's first quarter and every forecast's first week); NULL: none.
 ALTER TABLE board_aggregates ADD COLUMN first_created timestamptz;
@@ -26,4 +42,4 @@ CREATE INDEX board_issue_facts_wip ON board_issue_facts (board_id, issue_id)
 -- +goose Down
 DROP INDEX board_issue_facts_wip;
 ALTER TABLE board_aggregates DROP COLUMN first_created;
-DROP TABLE board_cfd_counts;
+DROP TABLE board_start_counts, board_cfd_counts;

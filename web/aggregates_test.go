@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"net/url"
 	"testing"
 	"time"
 
@@ -51,10 +52,17 @@ func TestViewsFromAggregatesEqualFromEveryFact(t *testing.T) {
 			urls = append(urls, path+"/quarterly"+q, path+"/quarterly"+q+sep+"format=json", path+"/quarterly.csv"+q,
 				path+"/quarterly-leadtime.csv"+q, path+"/chart/quarterly-throughput.svg"+q, path+"/chart/quarterly-leadtime.svg"+q)
 		}
-		// A quadrant that changes only the day mode replays only the items
-		// of its lead-time window.
+		// A quadrant that changes the day mode or the start column replays
+		// only the items of its lead-time window.
+		full, err := st.Board(ctx, b.ID)
+		if err != nil || len(full.States) < 4 {
+			t.Fatalf("board states %v: %v", full.States, err)
+		}
+		states := full.States
 		for _, q := range []string{"?weeks=52&days=calendar", "?weeks=104&days=calendar&type=Bug&window=26",
-			"?from=2025-01-01&to=2025-06-30&days=calendar&backlog=absolute"} {
+			"?from=2025-01-01&to=2025-06-30&days=calendar&backlog=absolute",
+			"?weeks=52&start=" + url.QueryEscape(states[2].Name), "?weeks=26&start=" + url.QueryEscape(states[0].Name) + "&days=calendar&type=Bug",
+			"?weeks=156&start=" + url.QueryEscape(states[1].Name) + "&backlog=absolute"} {
 			urls = append(urls, path+q, path+q+"&format=json", path+"/chart/states.svg"+q, path+"/chart/leadtime.svg"+q)
 		}
 		for _, q := range []string{"", "?type=Bug", "?type=Story&type=Task", "?window=4"} {

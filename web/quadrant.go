@@ -131,10 +131,12 @@ func (s *Server) quadrantReplayed(r *http.Request, b store.Board, p ViewParams) 
 	if err != nil {
 		return b, p, d, flow.WeeklySeries{}, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
 	}
-	if st, e := p.window(b); st == b.LeadStart && e == b.LeadEnd {
-		// Only the day mode changes: counts stay the stored ones, and only
-		// the items of the lead-time window are replayed.
-		counts, ids, err := s.pages().DeliveredIDs(ctx, b.ID, lo, hi)
+	if st, e := p.window(b); e == b.LeadEnd {
+		// The day mode and the start column change, not the end: the
+		// counts are stored (those of the board's start column or of
+		// another one), and only the items of the lead-time window are
+		// replayed.
+		counts, ids, err := s.pages().ReplayIDs(ctx, b.ID, st, st == b.LeadStart, lo, hi)
 		switch {
 		case err == nil:
 			var lead []flow.IssueFacts

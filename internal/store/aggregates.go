@@ -226,22 +226,51 @@ func (s *Store) IssueFlags(ctx context.Context, ids []int64) (map[int64][]JiraFl
 	return out, rows.Err()
 }
 
-// DeliveredIDs reads, in one snapshot, the board's weekly counts and the
-// ids of its delivered facts done in [from, to), in issue order: what a
-// view that changes only the day mode needs (counts do not depend on it;
-// the lead times of those items are replayed). ErrNoCounts: the board has
-// no aggregates of this version.
-func (s *Store) DeliveredIDs(ctx context.Context, boardID int64, from, to time.Time) (counts []WeekCount, ids []int64, err error) {
+func replaceStartCounts(ctx context.Context, tx pgx.Tx, boardID int64, starts map[int][]WeekCount) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM board_start_counts WHERE board_id = $1`, boardID); err != nil {
+		return fmt.Errorf("replace start counts: %w", err)
+	}
+	var rows [][]any
+	for start, counts := range starts {
+		for _, c := range counts {
+			rows = append(rows, []any{boardID, int32(start), c.Week, c.Type, int32(c.Created), int32(c.Started), int32(c.Delivered), int32(c.ClosedNotDelivered)})
+		}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"board_start_counts"},
+		[]string{"board_id", "start_seq", "week", "type_name", "created", "started", "delivered", "closed_not_delivered"}, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("write start counts: %w", err)
+	}
+	return nil
+}
+
+// ReplayIDs reads, in one snapshot, what a view that changes the start
+// column or the day mode (not the end column) needs besides the
+// histories of its lead-time window's items: the board's weekly counts
+// with the lead time starting at column start (the stored ones when it is
+// the board's own, own), and the ids of the items to replay, in issue
+// order: the facts done in [from, to) that are delivered (own start: the
+// same items) or done at all (another start may deliver others).
+// ErrNoCounts: the board has no aggregates of this version.
+func (s *Store) ReplayIDs(ctx context.Context, boardID int64, start int, own bool, from, to time.Time) (counts []WeekCount, ids []int64, err error) {
 	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if _, err := aggregateVersion(ctx, tx, boardID); err != nil {
 			return err
 		}
 		var err error
-		if counts, err = weeklyCounts(ctx, tx, boardID); err != nil {
+		if own {
+			counts, err = weeklyCounts(ctx, tx, boardID)
+		} else {
+			counts, err = startCounts(ctx, tx, boardID, start)
+		}
+		if err != nil {
 			return err
 		}
+		delivered := "AND delivered"
+		if !own {
+			delivered = ""
+		}
 		rows, err := tx.Query(ctx, `SELECT issue_id FROM board_issue_facts
-			WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, boardID, from, to)
+			WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 `+delivered+` ORDER BY issue_id`, boardID, from, to)
 		if err != nil {
 			return err
 		}
@@ -249,4 +278,27 @@ func (s *Store) DeliveredIDs(ctx context.Context, boardID int64, from, to time.T
 		return err
 	})
 	return counts, ids, err
+}
+
+func startCounts(ctx context.Context, tx pgx.Tx, boardID int64, start int) ([]WeekCount, error) {
+	var stored bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM board_start_counts WHERE board_id = $1 AND start_seq = $2)
+		OR NOT EXISTS (SELECT 1 FROM board_weekly_counts WHERE board_id = $1)`, boardID, start).Scan(&stored); err != nil {
+		return nil, err
+	}
+	if !stored { // a start column the rebuild did not count (another end column)
+		return nil, ErrNoCounts
+	}
+	rows, err := tx.Query(ctx, `SELECT week, type_name, created, started, delivered, closed_not_delivered
+		FROM board_start_counts WHERE board_id = $1 AND start_seq = $2 ORDER BY week, type_name`, boardID, start)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (WeekCount, error) {
+		var c WeekCount
+		var a, b, d, e int32
+		err := r.Scan(&c.Week, &c.Type, &a, &b, &d, &e)
+		c.Created, c.Started, c.Delivered, c.ClosedNotDelivered = int(a), int(b), int(d), int(e)
+		return c, err
+	})
 }

@@ -185,6 +185,9 @@ type WeekCount struct {
 type Aggregates struct {
 	Counts       []WeekCount
 	CFD          []CFDCount // by type, then day
+	// StartCounts are the weekly counts with the lead time starting at
+	// another column (the key), up to the board's end column.
+	StartCounts map[int][]WeekCount
 	Issues       int        // live in-filter issues (not deleted)
 	FirstCreated *time.Time // the earliest in-scope issue's creation; nil: none
 }
@@ -193,8 +196,8 @@ type Aggregates struct {
 // (board_weekly_counts, board_cfd_counts, board_aggregates) that this
 // binary writes and reads; aggregates of another version are ignored (the
 // pages read every fact) until the board's next rebuild. 2: CFD counts and
-// the first issue's creation.
-const WeeklyCountsVersion = 2
+// the first issue's creation; 3: weekly counts per other start column.
+const WeeklyCountsVersion = 3
 
 // ReplaceFacts writes a board's complete set of facts and its weekly
 // counts: changed facts are updated, unchanged ones untouched, facts of
@@ -267,6 +270,9 @@ func replaceAggregates(ctx context.Context, tx pgx.Tx, boardID int64, agg Aggreg
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"board_weekly_counts"},
 		[]string{"board_id", "week", "type_name", "created", "started", "delivered", "closed_not_delivered"}, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("write weekly counts: %w", err)
+	}
+	if err := replaceStartCounts(ctx, tx, boardID, agg.StartCounts); err != nil {
+		return err
 	}
 	if err := replaceCFDCounts(ctx, tx, boardID, agg.CFD); err != nil {
 		return err

@@ -39,6 +39,23 @@ func (s *Syncer) RebuildFacts(ctx context.Context, boardID int64) (int64, error)
 	if err != nil {
 		return 0, fmt.Errorf("board %d settings: %w", boardID, err)
 	}
+	// The weekly counts as they would be with the lead time starting at
+	// each other column before the end one (a view may override it).
+	alts := map[int]*flow.Board{}
+	for start := 0; start < b.LeadEnd; start++ {
+		if start == b.LeadStart {
+			continue
+		}
+		eff := b
+		eff.LeadStart = start
+		if alts[start], err = flowmap.Board(eff, cat); err != nil {
+			return 0, fmt.Errorf("board %d with start column %d: %w", boardID, start, err)
+		}
+	}
+	altCounts := make(map[int]*flow.Counter, len(alts))
+	for start := range alts {
+		altCounts[start] = &flow.Counter{}
+	}
 	now := s.now()
 	var facts []store.Fact
 	var segs []flow.Segment
@@ -54,6 +71,10 @@ func (s *Syncer) RebuildFacts(ctx context.Context, boardID int64) (int64, error)
 		segs = fb.AppendSegments(segs[:0], is)
 		f := fb.Facts(is, now)
 		counts.Add(fb, &f)
+		for start, ab := range alts {
+			af := ab.Facts(is, now)
+			altCounts[start].Add(ab, &af)
+		}
 		cfd.Add(fb, &flow.Track{ID: f.ID, Type: f.Type, InScope: f.InScope, Segments: segs})
 		if f.InScope && (first == nil || f.Created.Before(*first)) {
 			c := f.Created
@@ -65,7 +86,11 @@ func (s *Syncer) RebuildFacts(ctx context.Context, boardID int64) (int64, error)
 	if err != nil {
 		return 0, fmt.Errorf("load board %d issues: %w", boardID, err)
 	}
+	starts := make(map[int][]store.WeekCount, len(altCounts))
+	for start, c := range altCounts {
+		starts[start] = flowmap.Counts(c.Counts())
+	}
 	written, removed, err := s.Store.ReplaceFacts(ctx, boardID, facts, store.Aggregates{Counts: flowmap.Counts(counts.Counts()),
-		CFD: flowmap.CFDCounts(cfd.Counts()), Issues: live, FirstCreated: first})
+		CFD: flowmap.CFDCounts(cfd.Counts()), StartCounts: starts, Issues: live, FirstCreated: first})
 	return written + removed, err
 }
