@@ -183,11 +183,11 @@ type WeekCount struct {
 
 // Aggregates are what a rebuild derives for a board besides its facts.
 type Aggregates struct {
-	Counts       []WeekCount
-	CFD          []CFDCount // by type, then day
+	Counts []WeekCount
+	CFD    []CFDCount // by type, then day
 	// StartCounts are the weekly counts with the lead time starting at
 	// another column (the key), up to the board's end column.
-	StartCounts map[int][]WeekCount
+	StartCounts  map[int][]WeekCount
 	Issues       int        // live in-filter issues (not deleted)
 	FirstCreated *time.Time // the earliest in-scope issue's creation; nil: none
 }
