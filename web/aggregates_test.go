@@ -2,12 +2,16 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/vger-dev/vger/internal/benchdata"
 	"github.com/vger-dev/vger/internal/sim"
+	"github.com/vger-dev/vger/internal/store"
 )
 
 // The CFD, quarterly and aging views, quadrants in another day mode, their JSON, SVGs and CSVs read the
@@ -106,4 +110,68 @@ func TestViewsFromAggregatesEqualFromEveryFact(t *testing.T) {
 			t.Errorf("%s: the answer from the aggregates differs from the one from every fact", u)
 		}
 	}
+}
+
+// TestAggregatesHandWorked: what a rebuild stores besides the facts, on
+// the flow fixture's board (UTC; columns To Do | In Progress | Review |
+// Done, lead time from In Progress to Done; Triage unmapped).
+//
+//	X1 Story created Mon Mar 3 09:00 in To Do, In Progress Mar 4, Review Mar 5, Done Mar 6
+//	X2 Story created Mar 3 09:00 in To Do, Done Mar 5 (straight to done)
+//	X3 Bug created Tue Mar 11 09:00 in Triage, no change since
+//
+// CFD counts (bands unmapped, To Do, In Progress, Review, Done), per type
+// on each day they change: Story Mar 3 both in To Do [0 2 0 0 0]; Mar 4
+// X1 moves on [0 1 1 0 0]; Mar 5 X1 in Review, X2 done [0 0 0 1 1]; Mar 6
+// X1 done [0 0 0 0 2]. Bug Mar 11 [1 0 0 0 0].
+//
+// Weekly counts per other start column (week of Mar 3 Story; week of Mar
+// 10 Bug: created 1, nothing else, whatever the start):
+//   - start To Do: both start at creation and are delivered: created 2,
+//     started 2, delivered 2, closed not delivered 0;
+//   - start Review: X1 starts Mar 5 and is delivered; X2 never was in
+//     [Review, Done): created 2, started 1, delivered 1, closed 1.
+//
+// The board's own start (In Progress) is the weekly counts: X1 started and
+// delivered, X2 closed without delivery. First issue: Mar 3 09:00.
+func TestAggregatesHandWorked(t *testing.T) {
+	t.Parallel()
+	_, st := newServer(t)
+	ctx := context.Background()
+	b := flowBoard(t, st, "agg", "agg")
+	ib := &issueBuilder{project: "AGG"}
+	storeIssues(t, st, b, []store.JiraIssue{
+		ib.issue(1, "10", "5", day(3, 3, 9), "1", "3", day(3, 4, 10), "3", "4", day(3, 5, 10), "4", "5", day(3, 6, 10)),
+		ib.issue(2, "10", "5", day(3, 3, 9), "1", "5", day(3, 5, 10)),
+		ib.issue(3, "11", "6", day(3, 11, 9)),
+	})
+	rows := func(sql string) []string {
+		t.Helper()
+		r, err := st.Pool.Query(ctx, sql, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := pgx.CollectRows(r, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	check := func(what string, got, want []string) {
+		t.Helper()
+		if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
+			t.Errorf("%s:\n got %q\nwant %q", what, got, want)
+		}
+	}
+	check("CFD counts", rows(`SELECT type_name || ' ' || day || ' ' || bands::text FROM board_cfd_counts WHERE board_id = $1 ORDER BY type_name, day`),
+		[]string{"Bug 2025-03-11 {1,0,0,0,0}", "Story 2025-03-03 {0,2,0,0,0}", "Story 2025-03-04 {0,1,1,0,0}",
+			"Story 2025-03-05 {0,0,0,1,1}", "Story 2025-03-06 {0,0,0,0,2}"})
+	check("start counts", rows(`SELECT start_seq || ' ' || week || ' ' || type_name || ' ' || concat_ws(',', created, started, delivered, closed_not_delivered)
+		FROM board_start_counts WHERE board_id = $1 ORDER BY start_seq, week, type_name`),
+		[]string{"0 2025-03-03 Story 2,2,2,0", "0 2025-03-10 Bug 1,0,0,0", "2 2025-03-03 Story 2,1,1,1", "2 2025-03-10 Bug 1,0,0,0"})
+	check("weekly counts", rows(`SELECT week || ' ' || type_name || ' ' || concat_ws(',', created, started, delivered, closed_not_delivered)
+		FROM board_weekly_counts WHERE board_id = $1 ORDER BY week, type_name`),
+		[]string{"2025-03-03 Story 2,1,1,1", "2025-03-10 Bug 1,0,0,0"})
+	check("first issue", rows(`SELECT to_char(first_created AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM board_aggregates WHERE board_id = $1`),
+		[]string{"2025-03-03 09:00"})
 }
