@@ -75,7 +75,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	id := middleware.GetReqID(r.Context())
 	if e.Status >= 500 {
-		s.Log.Error("request failed", "path", r.URL.Path, "status", e.Status, "request_id", id, "err", config.Mask(err.Error(), s.Secrets...))
+		s.log().ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "status", e.Status, "err", config.Mask(err.Error(), s.Secrets...))
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
