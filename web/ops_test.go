@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vger-dev/vger/internal/pgtest"
 	"github.com/vger-dev/vger/internal/store"
@@ -134,5 +136,58 @@ func TestRequestSizeLimits(t *testing.T) {
 	res, body = send(h, form(url.Values{"name": {"Small team"}, "slug": {"small"}}.Encode(), true))
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("small form: %d %s", res.StatusCode, errorText(body))
+	}
+}
+
+// /metrics exports each board's data age at scrape time, by the injected
+// clock: since its last good sync, or since it was added.
+func TestMetricsBoardStaleness(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, st := newServer(t)
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	team, err := st.CreateTeam(ctx, "Payments", "payments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	synced, err := st.CreateBoard(ctx, store.Board{TeamID: team.ID, Name: "Checkout", Slug: "checkout", JiraBoardID: 1, LeadEnd: 1, RollingWeeks: 12, FiscalYearStartMonth: 1, DayMode: "working"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	never, err := st.CreateBoard(ctx, store.Board{TeamID: team.ID, Name: "Refunds", Slug: "refunds", JiraBoardID: 2, LeadEnd: 1, RollingWeeks: 12, FiscalYearStartMonth: 1, DayMode: "working"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Pool.Exec(ctx, `UPDATE sync_state SET last_ok_at = $2, last_error = 'boom', last_error_at = $3 WHERE board_id = $1`,
+		synced.ID, now.Add(-90*time.Minute), now.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Pool.Exec(ctx, `UPDATE boards SET created_at = $2 WHERE id = $1`, never.ID, now.Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	res, body := get(t, s.Routes(), "/metrics")
+	if res.StatusCode != 200 {
+		t.Fatalf("/metrics: %d", res.StatusCode)
+	}
+	for _, want := range []string{
+		fmt.Sprintf(`vger_board_data_age_seconds{board="payments/checkout",board_id="%d"} 5400`, synced.ID),
+		fmt.Sprintf(`vger_board_data_age_seconds{board="payments/refunds",board_id="%d"} 7200`, never.ID),
+		fmt.Sprintf(`vger_board_sync_failing{board="payments/checkout",board_id="%d"} 1`, synced.ID),
+		fmt.Sprintf(`vger_board_sync_failing{board="payments/refunds",board_id="%d"} 0`, never.ID),
+		fmt.Sprintf(`vger_board_last_sync_success_timestamp_seconds{board="payments/checkout",board_id="%d"} %g`, synced.ID, float64(now.Add(-90*time.Minute).Unix())),
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if strings.Contains(body, `vger_board_last_sync_success_timestamp_seconds{board="payments/refunds"`) {
+		t.Error("a board that never synced has a last-success time")
+	}
+	// The database away: the scrape still answers, without board series.
+	st.Close()
+	res, body = get(t, s.Routes(), "/metrics")
+	if res.StatusCode != 200 || strings.Contains(body, "vger_board_data_age_seconds{") || !strings.Contains(body, "vger_http_request_duration_seconds") {
+		t.Fatalf("/metrics without a database: %d", res.StatusCode)
 	}
 }

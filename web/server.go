@@ -60,7 +60,7 @@ func New(st *store.Store, log *slog.Logger, reg *prometheus.Registry) *Server {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	return &Server{
+	s := &Server{
 		Store:          st,
 		Log:            log,
 		Now:            time.Now,
@@ -69,6 +69,8 @@ func New(st *store.Store, log *slog.Logger, reg *prometheus.Registry) *Server {
 		LookupTimeout:  5 * time.Second,
 		metrics:        newHTTPMetrics(reg),
 	}
+	reg.MustRegister(newStaleness(s))
+	return s
 }
 
 // Ready reports whether the server can answer pages: the database answers
