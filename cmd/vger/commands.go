@@ -187,3 +187,20 @@ func runRestore(ctx context.Context, args []string) error {
 	}
 	return app.Restore(ctx, cfg, app.NewLogger(cfg, os.Stderr), stdout, app.RestoreOptions{File: file, Force: *force})
 }
+
+func runHealthCheck(ctx context.Context, args []string) error {
+	fs := newFlagSet("healthcheck")
+	url := fs.String("url", "", "the /readyz URL to ask (default: from VGER_ADDR, on loopback)")
+	db := fs.Bool("db", false, "check the database instead (for workers): reachable, schema current")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *db && *url != "" {
+		return usageError{"give --url or --db, not both"}
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	return app.HealthCheck(ctx, cfg, app.NewLogger(cfg, os.Stderr), stdout, *url, *db)
+}

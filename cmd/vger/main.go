@@ -56,6 +56,7 @@ func commands() []command {
 		{"status", "show sync state per board and repository [--json]", runStatus},
 		{"board", "register a JIRA board: board add --jira-board ID --team NAME", runBoard},
 		{"repo", "link a GitHub repository to a board: repo add OWNER/NAME --board ID", runRepo},
+		{"healthcheck", "exit 0 if the server's /readyz answers 200 [--url URL], or --db: the database is ready", runHealthCheck},
 		{"version", "print the version", runVersion},
 		{"help", "show help; `vger help config` lists every setting", runHelp},
 	}
