@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/vger-dev/vger/internal/pgtest"
@@ -13,9 +14,10 @@ import (
 // ready with --db), 1 otherwise, 2 for bad usage.
 func TestHealthCheck(t *testing.T) {
 	t.Parallel()
-	ready := true
+	var ready atomic.Bool
+	ready.Store(true)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/readyz" || !ready {
+		if r.URL.Path != "/readyz" || !ready.Load() {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			w.Write([]byte("database unreachable\n"))
 			return
@@ -27,7 +29,7 @@ func TestHealthCheck(t *testing.T) {
 	if out, code := vger(t, []string{"VGER_ADDR=" + addr}, "healthcheck"); code != 0 || !strings.Contains(out, "ready") {
 		t.Fatalf("ready: exit %d %s", code, out)
 	}
-	ready = false
+	ready.Store(false)
 	if out, code := vger(t, nil, "healthcheck", "--url", srv.URL+"/readyz"); code != exitFailure || !strings.Contains(out, "503") {
 		t.Fatalf("not ready: exit %d %s", code, out)
 	}
