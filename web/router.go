@@ -37,6 +37,14 @@ func (s *Server) Routes() http.Handler {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
 
+	// Signing in and out (VGER_AUTH=oidc): no session needed, since this
+	// is how one starts and ends.
+	if s.oidc() != nil {
+		r.Get("/auth/login", s.handle("auth_login", s.authLogin))
+		r.Get("/auth/callback", s.handle("auth_callback", s.authCallback))
+		r.Post("/auth/logout", s.handle("auth_logout", s.authLogout))
+	}
+
 	// Pages: every one needs a signed-in user; anything but GET an editor.
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole)
