@@ -416,12 +416,23 @@ func (o *OIDC) discover(ctx context.Context) (*discovery, error) {
 			Err:     fmt.Errorf("oidc discovery at %s: %w", o.issuer, err)}
 	}
 	var meta struct {
-		EndSession string `json:"end_session_endpoint"`
+		EndSession  string   `json:"end_session_endpoint"`
+		AuthMethods []string `json:"token_endpoint_auth_methods_supported"`
 	}
-	_ = p.Claims(&meta) // the endpoint is optional
+	_ = p.Claims(&meta) // both are optional
+	ep := p.Endpoint()
+	// Say how the client authenticates rather than let x/oauth2 guess: its
+	// guess retries a refused exchange, and a provider that has spent the
+	// code would then hide the real reason. client_secret_basic is the
+	// default when the provider names none; a public client sends its id.
+	ep.AuthStyle = oauth2.AuthStyleInHeader
+	if o.clientSecret == "" || (len(meta.AuthMethods) > 0 && !slices.Contains(meta.AuthMethods, "client_secret_basic") &&
+		slices.Contains(meta.AuthMethods, "client_secret_post")) {
+		ep.AuthStyle = oauth2.AuthStyleInParams
+	}
 	o.disc = &discovery{
 		verifier: p.Verifier(&oidc.Config{ClientID: o.clientID, Now: o.now}),
-		oauth: oauth2.Config{ClientID: o.clientID, ClientSecret: o.clientSecret, Endpoint: p.Endpoint(),
+		oauth: oauth2.Config{ClientID: o.clientID, ClientSecret: o.clientSecret, Endpoint: ep,
 			RedirectURL: o.redirectURL, Scopes: o.scopes},
 		endSession: meta.EndSession,
 	}
