@@ -449,7 +449,10 @@ func TestOIDCRefusedSignIns(t *testing.T) {
 		{"wrong audience", func(p *testProvider) { p.tweak = func(c map[string]any) { c["aud"] = "another-app" } }, 403, "expected audience"},
 		{"wrong issuer", func(p *testProvider) { p.tweak = func(c map[string]any) { c["iss"] = "https://evil.example" } }, 403, "different provider"},
 		{"expired ID token", func(p *testProvider) {
-			p.tweak = func(c map[string]any) { c["exp"] = p.now().Add(-time.Minute).Unix(); c["iat"] = p.now().Add(-time.Hour).Unix() }
+			p.tweak = func(c map[string]any) {
+				c["exp"] = p.now().Add(-time.Minute).Unix()
+				c["iat"] = p.now().Add(-time.Hour).Unix()
+			}
 		}, 403, "expired"},
 		{"wrong PKCE verifier", func(p *testProvider) { p.wrongChallenge = true }, 502, "invalid_grant (PKCE verification failed)"},
 		{"wrong client secret", func(p *testProvider) { p.secret = "rotated-at-the-provider" }, 502, "invalid_client"},
