@@ -233,6 +233,7 @@ type oidcOpts struct {
 	editors      []string
 	editorGroups []string
 	groupsClaim  string
+	public       bool // a client without a secret
 }
 
 func newOIDCEnv(t *testing.T, o oidcOpts) *oidcEnv {
@@ -240,6 +241,9 @@ func newOIDCEnv(t *testing.T, o oidcOpts) *oidcEnv {
 	e := newEnv(t, envOpts{})
 	clock := &testClock{t: time.Now().Truncate(time.Second)}
 	p := newTestProvider(t, clock.Now)
+	if o.public {
+		p.secret = ""
+	}
 	srv := httptest.NewUnstartedServer(nil)
 	scheme := "http://"
 	if o.tls {
@@ -431,6 +435,22 @@ func TestOIDCSignInRoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A public client (no secret) signs in with PKCE alone, sending its id in
+// the token request.
+func TestOIDCPublicClient(t *testing.T) {
+	t.Parallel()
+	o := newOIDCEnv(t, oidcOpts{public: true})
+	d := doc(t, o.signIn(t, "/"))
+	if got := text(d.Find(`[data-testid="user"]`)); got != "Ann Example viewer" {
+		t.Fatalf("header shows %q", got)
+	}
+	o.p.set(func(p *testProvider) {
+		if len(p.tokenErrors) != 0 {
+			t.Fatalf("token requests refused: %q", p.tokenErrors)
+		}
+	})
 }
 
 // Every way a callback can be wrong is refused with a page that says why,
