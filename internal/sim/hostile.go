@@ -50,14 +50,19 @@ func hostile(p []string, k int) string {
 	return p[k%len(p)]
 }
 
-// withHostile appends payload k to a name (unchanged without a corpus).
-// The payload comes last, so the name still starts as usual (PR titles
-// lower-case a summary's first byte).
+// withHostile adds payload k to a name (unchanged without a corpus). The
+// payload comes last, so the name still starts as usual (PR titles
+// lower-case a summary's first byte), except a spreadsheet formula, which
+// only works at the start of a cell and so leads.
 func withHostile(name string, p []string, k int) string {
 	if len(p) == 0 {
 		return name
 	}
-	return name + " " + hostile(p, k)
+	h := hostile(p, k)
+	if strings.ContainsRune("=+-@\t\r", rune(h[0])) {
+		return h + " " + name
+	}
+	return name + " " + h
 }
 
 // Offsets that give each kind of name its own run of payloads.

@@ -34,7 +34,7 @@ func TestHostile(t *testing.T) {
 	has := func(what, v string) {
 		t.Helper()
 		for _, p := range ps {
-			if strings.HasSuffix(v, " "+p) || strings.HasSuffix(v, "-"+p) {
+			if strings.HasSuffix(v, " "+p) || strings.HasSuffix(v, "-"+p) || strings.HasPrefix(v, p+" ") {
 				return
 			}
 		}
