@@ -16,6 +16,7 @@ import (
 // Routes is the whole route table, top to bottom.
 func (s *Server) Routes() http.Handler {
 	r := chi.NewRouter()
+	r.Use(s.trackActivity)
 	r.Use(middleware.RequestID)
 	r.Use(s.recoverer)
 	r.Use(s.logRequests)

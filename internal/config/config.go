@@ -26,6 +26,7 @@ type Config struct {
 	DBMaxConns         int32
 	RequestTimeout     time.Duration
 	ShutdownTimeout    time.Duration
+	PprofAddr          string // loopback address of net/http/pprof; empty: off
 
 	JiraURL      string
 	JiraEmail    string
@@ -146,6 +147,23 @@ var settings = []Setting{
 		Form: "a Go duration such as 20s",
 		set:  duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout }, time.Second),
 		get:  func(c *Config) string { return c.ShutdownTimeout.String() }},
+	{Name: "VGER_PPROF_ADDR", Help: "Loopback address (e.g. 127.0.0.1:6060) where `vger serve` exposes Go's net/http/pprof profiles; empty: off. Only loopback addresses are accepted.",
+		Form: "a loopback host:port such as 127.0.0.1:6060",
+		set: func(c *Config, v string) error {
+			host, port, err := net.SplitHostPort(v)
+			if err != nil {
+				return fmt.Errorf("%q is not host:port", v)
+			}
+			if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+				return fmt.Errorf("%q has no valid port", v)
+			}
+			if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+				return fmt.Errorf("%q is not a loopback address: profiles must not be reachable from the network", v)
+			}
+			c.PprofAddr = v
+			return nil
+		},
+		get: func(c *Config) string { return c.PprofAddr }},
 	{Name: "JIRA_URL", Help: "Base URL of the JIRA site (Cloud or Data Center), e.g. https://example.atlassian.net.",
 		Form: "an http(s) URL",
 		set:  httpURL(func(c *Config) *string { return &c.JiraURL }),

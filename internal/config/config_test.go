@@ -28,6 +28,16 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+func TestPprofOnlyOnLoopback(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"127.0.0.1:6060", "[::1]:6060", "localhost:0"} {
+		c, err := Load(env(map[string]string{"VGER_PPROF_ADDR": v}))
+		if err != nil || c.PprofAddr != v {
+			t.Errorf("%s: %v, %+v", v, err, c)
+		}
+	}
+}
+
 func TestInvalidValuesNameTheVariable(t *testing.T) {
 	t.Parallel()
 	cases := []struct{ name, value, form string }{
@@ -42,6 +52,8 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{"DATABASE_URL", "mysql://x", "postgres://"},
 		{"VGER_AUTH", "ldap", "none"},
 		{"VGER_EDITORS", "alice", "emails"},
+		{"VGER_PPROF_ADDR", "0.0.0.0:6060", "loopback"},
+		{"VGER_PPROF_ADDR", ":6060", "loopback"},
 		{"VGER_EDITORS", "a*@example.com", "emails"},
 		{"VGER_ALLOW_ANONYMOUS", "maybe", "true or false"},
 		{"VGER_TRUSTED_PROXIES", "10.0.0.0/33", "IP addresses or CIDRs"},
