@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"io/fs"
 	"net/http"
 
@@ -145,3 +146,21 @@ func (s *Server) metricsHandler() http.Handler {
 }
 
 var _ prometheus.Gatherer = (*prometheus.Registry)(nil)
+
+// GETRoutes lists the route patterns of a handler made by Routes that
+// answer GET, in the route table's order (e.g. /teams/{team}/boards/{board}/flow),
+// so that tests sweep every page, including ones added later.
+func GETRoutes(h http.Handler) ([]string, error) {
+	rs, ok := h.(chi.Routes)
+	if !ok {
+		return nil, fmt.Errorf("GETRoutes: %T is not a chi router", h)
+	}
+	var out []string
+	err := chi.Walk(rs, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if method == http.MethodGet {
+			out = append(out, route)
+		}
+		return nil
+	})
+	return out, err
+}
