@@ -238,7 +238,7 @@ type xssTab struct {
 }
 
 func newXSSTab(t *testing.T) *xssTab {
-	tab := &xssTab{ctx: browsertest.Tab(t)}
+	tab := &xssTab{ctx: browsertest.TabFor(t, 5*time.Minute)}
 	// One listener for the tab's life (the tab's context ends it).
 	if err := chromedp.Listen(tab.ctx, func(ev any) {
 		if d, ok := ev.(*cdppage.EventJavascriptDialogOpening); ok {
