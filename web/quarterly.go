@@ -69,6 +69,11 @@ func (s *Server) quarterlyFromAggregates(r *http.Request, b, eff store.Board, p 
 	if err != nil {
 		return nil, err
 	}
+	// The default range holds every delivered item: its facts, and the
+	// page's point for each, share the memory budget of full loads.
+	if err := s.admitFacts(ctx, d.Status.Issues); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	d.Byid = map[string]*factRow{}
 	qq := flow.QuarterlyQuery{From: p.QFrom, To: p.QTo}
