@@ -102,7 +102,8 @@ func (s *Store) FlowCounts(ctx context.Context, boardID int64, from, to time.Tim
 
 // QuarterlyFacts reads what a quarterly view needs, in one snapshot: the
 // board's weekly counts, its first issue's creation, and (fn, in done
-// order, ties in issue order, without segments) the delivered facts done
+// order, ties in issue order, without segments; fn copies what it keeps of
+// a fact, which is reused) the delivered facts done
 // in the span that span computes from that first creation. Unless full,
 // the facts have only what the view's counts, lines and points use: id,
 // key, summary, type, scope, start, done and lead time. ErrNoCounts: the
@@ -128,6 +129,10 @@ func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, full bool, sp
 		}
 		defer rows.Close()
 		var f Fact
+		// Narrow rows are scanned as values into the fact's pointers (fn
+		// copies what it keeps): no allocation per nullable column.
+		var started, done pgtype.Timestamptz
+		var lead pgtype.Float8
 		for rows.Next() {
 			f = Fact{}
 			var err error
@@ -135,7 +140,16 @@ func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, full bool, sp
 				err = scanFact(rows, &f)
 			} else {
 				f.Delivered = true
-				err = rows.Scan(&f.IssueID, &f.Key, &f.Summary, &f.Type, &f.InScope, &f.StartedAt, &f.DoneAt, &f.LeadTime)
+				err = rows.Scan(&f.IssueID, &f.Key, &f.Summary, &f.Type, &f.InScope, &started, &done, &lead)
+				if started.Valid {
+					f.StartedAt = &started.Time
+				}
+				if done.Valid {
+					f.DoneAt = &done.Time
+				}
+				if lead.Valid {
+					f.LeadTime = &lead.Float64
+				}
 			}
 			if err != nil {
 				return err
