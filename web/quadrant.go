@@ -139,6 +139,11 @@ func (s *Server) quadrantReplayed(r *http.Request, b store.Board, p ViewParams) 
 		counts, ids, err := s.pages().ReplayIDs(ctx, b.ID, st, st == b.LeadStart, lo, hi)
 		switch {
 		case err == nil:
+			// The replayed histories and the window's facts share the
+			// memory budget of full loads, weighed in issues.
+			if err := s.admitFacts(ctx, int64(len(ids))); err != nil {
+				return b, p, d, flow.WeeklySeries{}, err
+			}
 			var lead []flow.IssueFacts
 			err = s.pages().BoardIssuesByID(ctx, b.ID, ids, func(bi store.BoardIssue) error {
 				if f := d.Flow.Facts(flowmap.Issue(bi), now); f.Delivered && f.Done.OK && !f.Done.V.Before(lo) && f.Done.V.Before(hi) {
