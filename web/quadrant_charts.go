@@ -23,7 +23,10 @@ func (q quadrantCharts) xScale() chart.Time {
 	return chart.Time{Loc: q.fb.Location(), Period: chart.Week}
 }
 
-func (q quadrantCharts) x(w flow.Week) float64 { return chart.T(w.Monday.Start(q.fb.Location())) }
+func (q quadrantCharts) x(w flow.Week) float64 { return q.at(w.Monday) }
+
+// at is the x of the week starting monday.
+func (q quadrantCharts) at(monday flow.Date) float64 { return chart.T(monday.Start(q.fb.Location())) }
 
 // markers are the annotations and release tags within the shown weeks.
 func (q quadrantCharts) markers() []chart.Layer {
@@ -45,48 +48,11 @@ func withMarkers(layers []chart.Layer, ms []chart.Layer) []chart.Layer {
 func pctLabel(p int) string { return fmt.Sprintf("%d%% likely", p) }
 
 func (q quadrantCharts) throughput() *chart.Chart {
-	var bars []chart.Datum
-	lines := map[int][]chart.Datum{}
-	for _, w := range q.series.Weeks {
-		x := q.x(w)
-		bars = append(bars, chart.Datum{X: x, Y: float64(w.Throughput), Partial: w.Partial})
-		for _, p := range q.series.Percents {
-			y := chart.Missing
-			for _, l := range w.Likelihood {
-				if l.Percent == p {
-					y = float64(l.Count)
-				}
-			}
-			lines[p] = append(lines[p], chart.Datum{X: x, Y: y})
-		}
-	}
-	layers := []chart.Layer{&chart.Bars{ID: "delivered", PartialLabel: "This week (so far)",
-		Series: []chart.Series{{Name: "Delivered", Style: chart.ThroughputStyle, Data: bars}}}}
-	for _, p := range q.series.Percents {
-		layers = append(layers, &chart.Line{ID: fmt.Sprintf("p%d", p), Name: pctLabel(p) + " (rolling)", Style: chart.Likelihood(p), Step: true, Data: lines[p]})
-	}
-	for _, l := range q.series.Flat {
-		st := chart.Likelihood(l.Percent)
-		st.Width = 1
-		layers = append(layers, &chart.HLine{ID: fmt.Sprintf("flat%d", l.Percent), Name: fmt.Sprintf("%d%% over the range", l.Percent),
-			Y: float64(l.Count), Label: fmt.Sprintf("%d%% ≥ %d", l.Percent, l.Count), Style: st})
-	}
-	return &chart.Chart{ID: "throughput", Title: "Throughput: items delivered per week", YLabel: "Items delivered",
-		X: q.xScale(), Y: chart.Linear{Integer: true, Unit: "items"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
+	return q.throughputChart(issueRolling(q.series), issueCounts)
 }
 
 func (q quadrantCharts) variation() *chart.Chart {
-	var data []chart.Datum
-	for _, w := range q.series.Weeks {
-		y := chart.Missing
-		if v, ok := w.Variation.Get(); ok {
-			y = v
-		}
-		data = append(data, chart.Datum{X: q.x(w), Y: y})
-	}
-	layers := []chart.Layer{&chart.Line{ID: "variation", Name: "Variation (rolling)", Style: chart.Style{Color: chart.Purple}, Data: data}}
-	return &chart.Chart{ID: "variation", Title: "Variation: how predictable weekly throughput is", YLabel: "Std dev ÷ mean",
-		X: q.xScale(), Y: chart.Linear{}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
+	return q.variationChart(issueRolling(q.series), issueCounts)
 }
 
 func (q quadrantCharts) backlog() *chart.Chart {
@@ -107,24 +73,7 @@ func (q quadrantCharts) backlog() *chart.Chart {
 }
 
 func (q quadrantCharts) leadTime(unit string) *chart.Chart {
-	lines := map[int][]chart.Datum{}
-	for _, w := range q.series.Weeks {
-		for _, p := range q.series.Percents {
-			y := chart.Missing
-			for _, l := range w.LeadTime {
-				if l.Percent == p {
-					y = l.Value
-				}
-			}
-			lines[p] = append(lines[p], chart.Datum{X: q.x(w), Y: y})
-		}
-	}
-	var layers []chart.Layer
-	for _, p := range q.series.Percents {
-		layers = append(layers, &chart.Line{ID: fmt.Sprintf("p%d", p), Name: fmt.Sprintf("%d%% finished within", p), Style: chart.Likelihood(p), Data: lines[p], Dots: true})
-	}
-	return &chart.Chart{ID: "leadtime", Title: "Lead time: days from start to done (rolling)", YLabel: unit,
-		X: q.xScale(), Y: chart.Linear{Unit: "days"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
+	return q.leadTimeChart(issueRolling(q.series), issueCounts, unit)
 }
 
 // states is the detailed lead-time view: the mean time per state of the

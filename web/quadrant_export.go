@@ -26,27 +26,11 @@ func (s *Server) throughputCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := newCSV(w, fmt.Sprintf("%s-throughput-%s.csv", b.Slug, series.To))
-	head := []string{"week", "partial", "delivered"}
-	for _, p := range series.Percents {
-		head = append(head, fmt.Sprintf("likely_%d", p))
-	}
-	head = append(head, "keys")
-	if err := c.Write(head...); err != nil {
+	err = issueRolling(series).writeThroughputCSV(c, issueCounts, []string{"keys"}, func(i int) []string {
+		return []string{strings.Join(keys[series.Weeks[i].Monday], " ")}
+	})
+	if err != nil {
 		return err
-	}
-	for _, wk := range series.Weeks {
-		row := []string{wk.Monday.String(), strconv.FormatBool(wk.Partial), strconv.Itoa(wk.Throughput)}
-		for _, p := range series.Percents {
-			v := countAt(wk.Likelihood, p)
-			if v == "–" {
-				v = ""
-			}
-			row = append(row, v)
-		}
-		row = append(row, strings.Join(keys[wk.Monday], " "))
-		if err := c.Write(row...); err != nil {
-			return err
-		}
 	}
 	return c.Close()
 }
