@@ -35,20 +35,24 @@ type rollingWeek struct {
 
 // issueRolling is the JIRA quadrant's rolling series: items delivered.
 func issueRolling(s flow.WeeklySeries) rollingSeries {
-	out := rollingSeries{Window: s.Window, Percents: s.Percents, Flat: s.Flat, Weeks: make([]rollingWeek, len(s.Weeks))}
-	for i, w := range s.Weeks {
-		out.Weeks[i] = rollingWeek{Monday: w.Monday, Partial: w.Partial, Count: w.Throughput, WindowWeeks: w.WindowWeeks,
+	return rollingOf(s.Window, s.Percents, s.Flat, s.Weeks, func(w flow.Week) rollingWeek {
+		return rollingWeek{Monday: w.Monday, Partial: w.Partial, Count: w.Throughput, WindowWeeks: w.WindowWeeks,
 			Likelihood: w.Likelihood, Variation: w.Variation, LeadTime: w.LeadTime, LeadItems: w.LeadItems}
-	}
-	return out
+	})
 }
 
 // prRolling is the pull-request quadrant's rolling series: PRs merged.
 func prRolling(s flow.PRSeries) rollingSeries {
-	out := rollingSeries{Window: s.Window, Percents: s.Percents, Flat: s.Flat, Weeks: make([]rollingWeek, len(s.Weeks))}
-	for i, w := range s.Weeks {
-		out.Weeks[i] = rollingWeek{Monday: w.Monday, Partial: w.Partial, Count: w.Merged, WindowWeeks: w.WindowWeeks,
+	return rollingOf(s.Window, s.Percents, s.Flat, s.Weeks, func(w flow.PRWeek) rollingWeek {
+		return rollingWeek{Monday: w.Monday, Partial: w.Partial, Count: w.Merged, WindowWeeks: w.WindowWeeks,
 			Likelihood: w.Likelihood, Variation: w.Variation, LeadTime: w.LeadTime, LeadItems: w.LeadItems}
+	})
+}
+
+func rollingOf[W any](window int, percents []int, flat []flow.CountLevel, weeks []W, week func(W) rollingWeek) rollingSeries {
+	out := rollingSeries{Window: window, Percents: percents, Flat: flat, Weeks: make([]rollingWeek, len(weeks))}
+	for i, w := range weeks {
+		out.Weeks[i] = week(w)
 	}
 	return out
 }
