@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"syscall"
@@ -149,13 +148,8 @@ func newWorkerEnv(t *testing.T, opts sim.Options) *workerEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
-	s, err := sim.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	jc, err := jira.New(jira.Config{BaseURL: srv.URL + "/jira/", Email: "demo@example.com", APIToken: "sim-jira-token"})
+	s, url := synctest.ServeSim(t, opts)
+	jc, err := jira.New(jira.Config{BaseURL: url + "/jira/", Email: "demo@example.com", APIToken: "sim-jira-token"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +162,7 @@ func newWorkerEnv(t *testing.T, opts sim.Options) *workerEnv {
 		}
 		w.boards[tb.ID] = b.ID
 	}
-	w.env = []string{"PATH=" + os.Getenv("PATH"), "DATABASE_URL=" + dsn, "JIRA_URL=" + srv.URL + "/jira/",
+	w.env = []string{"PATH=" + os.Getenv("PATH"), "DATABASE_URL=" + dsn, "JIRA_URL=" + url + "/jira/",
 		"JIRA_EMAIL=demo@example.com", "JIRA_API_TOKEN=sim-jira-token", "VGER_JIRA_RATE=0",
 		"VGER_SYNC_HISTORY_DAYS=36500", "VGER_SYNC_INTERVAL=1h", "VGER_LOG_FORMAT=json", "VGER_SHUTDOWN_TIMEOUT=5s"}
 	return w

@@ -2,7 +2,6 @@ package sync_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/vger-dev/vger/internal/sim"
 	"github.com/vger-dev/vger/internal/store"
 	vsync "github.com/vger-dev/vger/internal/sync"
+	"github.com/vger-dev/vger/internal/synctest"
 )
 
 // simEnv is what the JIRA and the GitHub end-to-end tests share: the
@@ -30,12 +30,7 @@ type simEnv struct {
 // sleep (nil: never waits). The caller gives the Syncer its source.
 func newSimEnv(t *testing.T, opts sim.Options, sleep func(ctx context.Context, d time.Duration) error) *simEnv {
 	t.Helper()
-	s, err := sim.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
+	s, url := synctest.ServeSim(t, opts)
 	tr := noWait()
 	if sleep != nil {
 		tr.Sleep = sleep
@@ -43,7 +38,7 @@ func newSimEnv(t *testing.T, opts sim.Options, sleep func(ctx context.Context, d
 	counter := &retryCounter{}
 	tr.Observer = counter
 	st := pgtest.Store(t)
-	return &simEnv{sim: s, url: srv.URL, tr: tr, retries: counter, store: st, syncer: &vsync.Syncer{Store: st, Now: s.Now}}
+	return &simEnv{sim: s, url: url, tr: tr, retries: counter, store: st, syncer: &vsync.Syncer{Store: st, Now: s.Now}}
 }
 
 // noWait is a retry transport that retries at once.
