@@ -39,11 +39,12 @@ type env struct {
 }
 
 type envOpts struct {
-	sim    bool
-	issues int
-	github bool             // the simulated GitHub behind the sources too
-	worker bool             // run River workers (browser tests)
-	now    func() time.Time // the simulated clock's start (default sim.DefaultStart)
+	sim     bool
+	issues  int
+	github  bool             // the simulated GitHub behind the sources too
+	worker  bool             // run River workers (browser tests)
+	now     func() time.Time // the simulated clock's start (default sim.DefaultStart)
+	hostile bool             // the simulator puts XSS payloads into every name (sim.Options.Hostile)
 }
 
 func newEnv(t *testing.T, o envOpts) *env {
@@ -55,7 +56,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 		if o.issues == 0 {
 			o.issues = 200
 		}
-		sm, simURL := synctest.ServeSim(t, sim.Options{Seed: 7, Issues: o.issues, PRs: 120, Now: o.now})
+		sm, simURL := synctest.ServeSim(t, sim.Options{Seed: 7, Issues: o.issues, PRs: 120, Now: o.now, Hostile: o.hostile})
 		tr := retry.New(nil)
 		tr.Sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
 		c, err := jira.New(jira.Config{BaseURL: simURL + "/jira/", Email: "demo@example.com", APIToken: "sim-jira-token", Transport: tr, PageSize: 50})
