@@ -54,16 +54,10 @@ func loadFixture(t *testing.T) (*web.Server, *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hid := int64(0)
+	ib := &issueBuilder{project: "PAY"}
 	mk := func(id int64, typ, status string, created time.Time, moves ...any) store.JiraIssue {
-		is := store.JiraIssue{ID: id, Key: "PAY-" + itoa(id), Project: "PAY", TypeID: typ, StatusID: status, Summary: "Item " + itoa(id),
-			Created: created, Updated: created}
-		for i := 0; i < len(moves); i += 3 {
-			hid++
-			at := moves[i+2].(time.Time)
-			is.StatusChanges = append(is.StatusChanges, store.JiraStatusChange{HistoryID: hid, At: at, From: moves[i].(string), To: moves[i+1].(string)})
-			is.Updated = at
-		}
+		is := ib.issue(id, typ, status, created, moves...)
+		is.Summary = "Item " + itoa(id)
 		return is
 	}
 	issues := []store.JiraIssue{
