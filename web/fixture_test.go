@@ -11,9 +11,26 @@ import (
 
 	"github.com/vger-dev/vger/internal/store"
 	vsync "github.com/vger-dev/vger/internal/sync"
+	"github.com/vger-dev/vger/web"
 )
 
 // What the hand-worked fixtures (quadrant, quarterly, flow) share.
+
+// fixtureServer is a server on a database of its own, its clock stopped at
+// now, linking to JIRA at jira.example.com, with the fixtures' catalog and
+// the team Payments.
+func fixtureServer(t *testing.T, now time.Time) (*web.Server, *store.Store, store.Team) {
+	t.Helper()
+	s, st := newServer(t)
+	s.Now = func() time.Time { return now }
+	s.JiraURL = "https://jira.example.com"
+	fixtureCatalog(t, st)
+	team, err := st.CreateTeam(context.Background(), "Payments", "payments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, st, team
+}
 
 // fixtureCatalog stores the statuses To Do (1), In Progress (3), Review (4)
 // and Done (5), then extra ones, and the issue types Story (10) and Bug (11).

@@ -41,15 +41,8 @@ func at(month time.Month, day, hour int) time.Time {
 
 func loadFixture(t *testing.T) (*web.Server, *store.Store) {
 	t.Helper()
-	s, st := newServer(t)
-	s.Now = func() time.Time { return fixtureNow }
-	s.JiraURL = "https://jira.example.com"
+	s, st, team := fixtureServer(t, fixtureNow)
 	ctx := context.Background()
-	fixtureCatalog(t, st)
-	team, err := st.CreateTeam(ctx, "Payments", "payments")
-	if err != nil {
-		t.Fatal(err)
-	}
 	b, err := st.CreateBoard(ctx, fixtureBoard(team.ID, "Payments board", "pay", 7, 1))
 	if err != nil {
 		t.Fatal(err)

@@ -86,15 +86,8 @@ func qtrIssues() []fixtureIssue {
 // "idle" (nothing delivered) and "new" (never synced, no issues).
 func loadQuarterlyFixture(t *testing.T) (*web.Server, *store.Store) {
 	t.Helper()
-	s, st := newServer(t)
-	s.Now = func() time.Time { return qtrNow }
-	s.JiraURL = "https://jira.example.com"
+	s, st, team := fixtureServer(t, qtrNow)
 	ctx := context.Background()
-	fixtureCatalog(t, st)
-	team, err := st.CreateTeam(ctx, "Payments", "payments")
-	if err != nil {
-		t.Fatal(err)
-	}
 	qtr := addBoard(t, st, team.ID, "qtr", 0, qtrIssues(), true)
 	addBoard(t, st, team.ID, "fresh", 1000, []fixtureIssue{
 		{1, "NEW-1", "10", "First", ts(2025, 5, 1, 9, 0), []move{ip(ts(2025, 5, 1, 10, 0)), done(ts(2025, 5, 2, 10, 0))}}}, true)
