@@ -148,24 +148,33 @@ func newWorkerEnv(t *testing.T, opts sim.Options) *workerEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
-	s, url := synctest.ServeSim(t, opts)
+	s, url, boards := addSimBoards(t, st, opts)
+	w := &workerEnv{st: st, sim: s, boards: boards}
+	w.env = []string{"PATH=" + os.Getenv("PATH"), "DATABASE_URL=" + dsn, "JIRA_URL=" + url + "/jira/",
+		"JIRA_EMAIL=demo@example.com", "JIRA_API_TOKEN=sim-jira-token", "VGER_JIRA_RATE=0",
+		"VGER_SYNC_HISTORY_DAYS=36500", "VGER_SYNC_INTERVAL=1h", "VGER_LOG_FORMAT=json", "VGER_SHUTDOWN_TIMEOUT=5s"}
+	return w
+}
+
+// addSimBoards serves the simulator for the test and adds its JIRA boards
+// to the store; boards maps their JIRA ids to Vger's.
+func addSimBoards(t *testing.T, st *store.Store, opts sim.Options) (s *sim.Sim, url string, boards map[int]int64) {
+	t.Helper()
+	s, url = synctest.ServeSim(t, opts)
 	jc, err := jira.New(jira.Config{BaseURL: url + "/jira/", Email: "demo@example.com", APIToken: "sim-jira-token"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	setup := &vsync.Syncer{Store: st, Tracker: vsync.NewJiraTracker(jc), Now: s.Now}
-	w := &workerEnv{st: st, sim: s, boards: map[int]int64{}}
+	boards = map[int]int64{}
 	for _, tb := range s.Boards() {
-		b, err := setup.AddBoard(ctx, vsync.NewBoard{JiraBoardID: int64(tb.ID), TeamName: tb.Team})
+		b, err := setup.AddBoard(context.Background(), vsync.NewBoard{JiraBoardID: int64(tb.ID), TeamName: tb.Team})
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.boards[tb.ID] = b.ID
+		boards[tb.ID] = b.ID
 	}
-	w.env = []string{"PATH=" + os.Getenv("PATH"), "DATABASE_URL=" + dsn, "JIRA_URL=" + url + "/jira/",
-		"JIRA_EMAIL=demo@example.com", "JIRA_API_TOKEN=sim-jira-token", "VGER_JIRA_RATE=0",
-		"VGER_SYNC_HISTORY_DAYS=36500", "VGER_SYNC_INTERVAL=1h", "VGER_LOG_FORMAT=json", "VGER_SHUTDOWN_TIMEOUT=5s"}
-	return w
+	return s, url, boards
 }
 
 // start runs a `vger worker` process with the environment and extra
