@@ -257,8 +257,52 @@ var settings = []Setting{
 }
 
 // Load reads every setting from getenv, applying defaults, and returns the
-// first invalid value as an *Error naming its variable.
+// first invalid value as an *Error naming its variable. The error never
+// holds a secret, even one pasted into the wrong variable.
 func Load(getenv func(string) (string, bool)) (*Config, error) {
+	c, err := load(getenv)
+	if err != nil {
+		return nil, maskError(err, secretEnv(getenv))
+	}
+	return c, nil
+}
+
+// secretEnv lists the values of every secret variable set (not the files':
+// an error cannot hold what was never read), with a URL's password alone.
+func secretEnv(getenv func(string) (string, bool)) []string {
+	var out []string
+	for _, s := range settings {
+		if v, ok := getenv(s.Name); ok && s.Secret && strings.TrimSpace(v) != "" {
+			out = append(out, v, strings.TrimSpace(v))
+			if p := dsnPassword(v); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// maskError masks secrets in a configuration error's message, keeping its
+// variable and form (and the cause when nothing needed masking).
+func maskError(err error, secrets []string) error {
+	var ce *Error
+	if !errors.As(err, &ce) {
+		if m := Mask(err.Error(), secrets...); m != err.Error() {
+			return errors.New(m)
+		}
+		return err
+	}
+	out := *ce
+	if out.Err != nil {
+		if m := Mask(out.Err.Error(), secrets...); m != out.Err.Error() {
+			out.Err = errors.New(m)
+		}
+	}
+	out.Form = Mask(out.Form, secrets...)
+	return &out
+}
+
+func load(getenv func(string) (string, bool)) (*Config, error) {
 	c := &Config{}
 	for _, s := range settings {
 		v, ok := getenv(s.Name)
@@ -375,8 +419,9 @@ func (c *Config) Secrets() []string {
 		if v == "" {
 			continue
 		}
-		if u, err := url.Parse(v); err == nil && u.User != nil {
-			if p, ok := u.User.Password(); ok && p != "" {
+		if strings.HasPrefix(s.Name, "DATABASE") {
+			// A connection string is secret for its password alone.
+			if p := dsnPassword(v); p != "" {
 				out = append(out, p)
 			}
 			continue
@@ -384,6 +429,26 @@ func (c *Config) Secrets() []string {
 		out = append(out, v)
 	}
 	return out
+}
+
+// dsnPassword is the password in a postgres:// URL (user:password@ or
+// ?password=) or a key=value connection string, or "".
+func dsnPassword(v string) string {
+	if u, err := url.Parse(v); err == nil && u.Scheme != "" {
+		if p, ok := u.User.Password(); ok && p != "" {
+			return p
+		}
+		return u.Query().Get("password")
+	}
+	if !strings.Contains(v, "=") {
+		return ""
+	}
+	for _, f := range strings.Fields(v) {
+		if p, ok := strings.CutPrefix(f, "password="); ok {
+			return strings.Trim(p, "'")
+		}
+	}
+	return ""
 }
 
 func maskValue(name, v string) string {
