@@ -6,7 +6,7 @@ BIN := bin/vger
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: demo test build check generate fmt vet unit fuzz bench bench-go bench-sync clean
+.PHONY: demo test build check generate fmt vet unit fuzz bench bench-go bench-sync bench-data bench-data-clean bench-web clean
 
 ## demo: build and run the whole product on simulated JIRA + GitHub at http://127.0.0.1:8080
 demo: build
@@ -69,6 +69,19 @@ bench-go:
 ## bench-sync: full + incremental sync of a large simulated JIRA through the real binaries
 bench-sync:
 	./.ci/bench-sync.sh
+
+## bench-data: the 1M-issue benchmark database in .bench/ (BENCH_DATABASE_URL: an existing empty one); reused when present
+BENCH_DIR ?= .bench
+bench-data:
+	$(GO) run ./.ci/benchdata -dir $(BENCH_DIR) $(BENCH_DATA_FLAGS)
+
+## bench-data-clean: stop and remove the benchmark cluster
+bench-data-clean:
+	$(GO) run ./.ci/benchdata -dir $(BENCH_DIR) -clean
+
+## bench-web: load test of a real `vger serve` on the benchmark database (run bench-data first)
+bench-web: build
+	$(GO) run ./.ci/benchweb -dir $(BENCH_DIR) $(BENCH_WEB_FLAGS)
 
 clean:
 	rm -rf bin

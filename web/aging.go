@@ -53,7 +53,7 @@ func (s *Server) agingData(r *http.Request) (*agingData, error) {
 	if err != nil {
 		return nil, InvalidParam("type", err.Error(), strings.Join(workTypeNames(b), ", "))
 	}
-	flags, err := s.Store.BoardFlags(r.Context(), b.ID)
+	flags, err := s.pages().BoardFlags(r.Context(), b.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func (s *Server) blockedData(r *http.Request) (*blockedData, error) {
 	if err != nil {
 		return nil, err
 	}
-	flags, err := s.Store.BoardFlags(r.Context(), b.ID)
+	flags, err := s.pages().BoardFlags(r.Context(), b.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 
 	"github.com/vger-dev/vger/internal/flow"
 	"github.com/vger-dev/vger/internal/flowmap"
@@ -12,15 +13,28 @@ import (
 
 // boardData is what every board view starts from: the board (with the
 // view's overrides applied), the compiled engine board, the facts and the
-// release tags.
+// release tags. The quadrant's fast path (quadrantSeries) leaves Facts and
+// Byid empty: it reads the board's weekly counts and only the facts of
+// its lead-time window.
 type boardData struct {
 	Board  store.Board
 	Flow   *flow.Board
 	Facts  []flow.IssueFacts
-	Byid   map[string]*store.Fact // stored rows by issue id, for summaries and keys
+	Byid   map[string]*factRow // stored rows by issue id: summaries, histories' ids, CFD segments
 	Tags   []flow.Tag
 	Notes  []store.Annotation // the board's annotations (none with notes=off)
 	Status store.BoardStatus
+	Items  int // in-scope issues
+	// Stored: the facts are the board's stored ones (no override), so
+	// exports may read them from the database instead of Facts.
+	Stored bool
+}
+
+// factRow is what views read of a stored fact besides the engine's facts.
+type factRow struct {
+	IssueID  int64
+	Summary  string
+	Segments []byte
 }
 
 // loadBoardData reads a board's facts. When the view overrides what facts
@@ -33,6 +47,54 @@ func (s *Server) loadBoardData(ctx context.Context, b store.Board, p ViewParams)
 // loadBoardDataWith is loadBoardData that also reads the CFD's position
 // segments (in Byid's rows) when withSegments is set.
 func (s *Server) loadBoardDataWith(ctx context.Context, b store.Board, p ViewParams, withSegments bool) (*boardData, error) {
+	d, err := s.loadBoardMeta(ctx, b, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.admitFacts(ctx, d.Status.Issues); err != nil {
+		return nil, err
+	}
+	rows, err := s.pages().Facts(ctx, b.ID, withSegments)
+	if err != nil {
+		return nil, err
+	}
+	// Views keep a few columns of each row by id; the facts themselves are
+	// converted, so the rows can go (a third of the memory of a big board).
+	extra := make([]factRow, len(rows))
+	d.Byid = make(map[string]*factRow, len(rows))
+	for i := range rows {
+		extra[i] = factRow{IssueID: rows[i].IssueID, Summary: rows[i].Summary, Segments: rows[i].Segments}
+		d.Byid[strconv.FormatInt(rows[i].IssueID, 10)] = &extra[i]
+	}
+	if p.Overrides(b) {
+		now := s.now()
+		err = s.pages().BoardIssues(ctx, b.ID, func(bi store.BoardIssue) error {
+			d.Facts = append(d.Facts, d.Flow.Facts(flowmap.Issue(bi), now))
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		d.Facts = make([]flow.IssueFacts, len(rows))
+		for i := range rows {
+			d.Facts[i] = flowmap.FromFact(rows[i])
+			rows[i] = store.Fact{}
+		}
+	}
+	rows = nil
+	for i := range d.Facts {
+		if d.Facts[i].InScope {
+			d.Items++
+		}
+	}
+	return d, nil
+}
+
+// loadBoardMeta reads everything of a board view but its facts: the
+// compiled board with the view's overrides, release tags, annotations,
+// sync status.
+func (s *Server) loadBoardMeta(ctx context.Context, b store.Board, p ViewParams) (*boardData, error) {
 	cat, err := s.catalog(ctx)
 	if err != nil {
 		return nil, err
@@ -49,31 +111,9 @@ func (s *Server) loadBoardDataWith(ctx context.Context, b store.Board, p ViewPar
 	if err != nil {
 		return nil, fmt.Errorf("board %d settings: %w", b.ID, err)
 	}
-	d := &boardData{Board: eff, Flow: fb, Byid: map[string]*store.Fact{}}
-	rows, err := s.Store.Facts(ctx, b.ID, withSegments)
-	if err != nil {
-		return nil, err
-	}
-	for i := range rows {
-		d.Byid[fmt.Sprint(rows[i].IssueID)] = &rows[i]
-	}
-	if p.Overrides(b) {
-		now := s.now()
-		err = s.Store.BoardIssues(ctx, b.ID, func(bi store.BoardIssue) error {
-			d.Facts = append(d.Facts, fb.Facts(flowmap.Issue(bi), now))
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		d.Facts = make([]flow.IssueFacts, len(rows))
-		for i, r := range rows {
-			d.Facts[i] = flowmap.FromFact(r)
-		}
-	}
+	d := &boardData{Board: eff, Flow: fb, Stored: !p.Overrides(b)}
 	if p.Tags {
-		tags, err := s.Store.BoardTags(ctx, b.ID)
+		tags, err := s.pages().BoardTags(ctx, b.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -88,22 +128,40 @@ func (s *Server) loadBoardDataWith(ctx context.Context, b store.Board, p ViewPar
 		}
 	}
 	if p.Notes {
-		if d.Notes, err = s.Store.Annotations(ctx, b.ID); err != nil {
+		if d.Notes, err = s.pages().Annotations(ctx, b.ID); err != nil {
 			return nil, err
 		}
 	}
-	if d.Status, err = s.Store.BoardStatus(ctx, b.ID); err != nil {
+	if d.Status, err = s.pages().BoardStatus(ctx, b.ID); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
+// admitFacts bounds how many facts the requests in flight hold in memory
+// at once (FactsInFlight, weighed in issues): a request that would load
+// every fact of a board waits for earlier ones to finish, so memory stays
+// bounded however many clients ask for big boards at once; it holds its
+// share until it has answered (its context ends). A board bigger than
+// the whole budget runs alone.
+func (s *Server) admitFacts(ctx context.Context, issues int64) error {
+	if s.heavy == nil {
+		return nil
+	}
+	n := min(max(issues, 1), FactsInFlight)
+	if err := s.heavy.Acquire(ctx, n); err != nil {
+		return fmt.Errorf("wait for memory to load %d facts: %w", issues, err) // a timeout answers 503
+	}
+	context.AfterFunc(ctx, func() { s.heavy.Release(n) })
+	return nil
+}
+
 func (s *Server) catalog(ctx context.Context) (flowmap.Catalog, error) {
-	sts, err := s.Store.JiraStatuses(ctx)
+	sts, err := s.pages().JiraStatuses(ctx)
 	if err != nil {
 		return flowmap.Catalog{}, err
 	}
-	types, err := s.Store.JiraIssueTypes(ctx)
+	types, err := s.pages().JiraIssueTypes(ctx)
 	if err != nil {
 		return flowmap.Catalog{}, err
 	}

@@ -84,16 +84,16 @@ func (s *Server) loadDeliveries(ctx context.Context, b store.Board, p ViewParams
 	if err != nil {
 		return nil, fmt.Errorf("board %d settings: %w", b.ID, err)
 	}
-	rows, err := s.Store.DeliveryFacts(ctx, b.ID)
+	rows, err := s.pages().DeliveryFacts(ctx, b.ID)
 	if err != nil {
 		return nil, err
 	}
-	d := &boardData{Board: eff, Flow: fb, Byid: map[string]*store.Fact{}, Facts: make([]flow.IssueFacts, len(rows))}
+	d := &boardData{Board: eff, Flow: fb, Byid: map[string]*factRow{}, Facts: make([]flow.IssueFacts, len(rows))}
 	for i, r := range rows {
 		d.Facts[i] = flow.IssueFacts{ID: strconv.FormatInt(r.IssueID, 10), Type: r.Type, Created: r.Created, InScope: r.InScope,
 			Delivered: r.Delivered, Done: flow.OptOf(r.DoneAt)}
 	}
-	if d.Status, err = s.Store.BoardStatus(ctx, b.ID); err != nil {
+	if d.Status, err = s.pages().BoardStatus(ctx, b.ID); err != nil {
 		return nil, err
 	}
 	return d, nil

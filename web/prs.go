@@ -202,10 +202,10 @@ func (s *Server) loadPRData(ctx context.Context, b store.Board, p PRParams) (*pr
 		return nil, fmt.Errorf("board %d settings: %w", b.ID, err)
 	}
 	d := &prData{Board: eff, Flow: fb}
-	if d.Repos, err = s.Store.BoardRepos(ctx, b.ID); err != nil {
+	if d.Repos, err = s.pages().BoardRepos(ctx, b.ID); err != nil {
 		return nil, err
 	}
-	rows, err := s.Store.BoardPullRequests(ctx, b.ID)
+	rows, err := s.pages().BoardPullRequests(ctx, b.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -250,11 +250,11 @@ func (s *Server) loadPRData(ctx context.Context, b store.Board, p PRParams) (*pr
 		d.Tags = bd
 	}
 	if p.Notes {
-		if d.Notes, err = s.Store.Annotations(ctx, b.ID); err != nil {
+		if d.Notes, err = s.pages().Annotations(ctx, b.ID); err != nil {
 			return nil, err
 		}
 	}
-	if d.Status, err = s.Store.BoardStatus(ctx, b.ID); err != nil {
+	if d.Status, err = s.pages().BoardStatus(ctx, b.ID); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -262,7 +262,7 @@ func (s *Server) loadPRData(ctx context.Context, b store.Board, p PRParams) (*pr
 
 // tagsOf reads a board's release tags, filtered by its tag pattern.
 func (s *Server) tagsOf(ctx context.Context, b store.Board) ([]flow.Tag, error) {
-	tags, err := s.Store.BoardTags(ctx, b.ID)
+	tags, err := s.pages().BoardTags(ctx, b.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +284,7 @@ func (s *Server) prSeries(r *http.Request) (store.Board, PRParams, *prData, flow
 	if err != nil {
 		return b, PRParams{}, nil, flow.PRSeries{}, err
 	}
-	repos, err := s.Store.BoardRepos(r.Context(), b.ID)
+	repos, err := s.pages().BoardRepos(r.Context(), b.ID)
 	if err != nil {
 		return b, PRParams{}, nil, flow.PRSeries{}, err
 	}

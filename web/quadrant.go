@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/vger-dev/vger/internal/flow"
+	"github.com/vger-dev/vger/internal/flowmap"
 	"github.com/vger-dev/vger/internal/store"
 	"github.com/vger-dev/vger/web/chart"
 	"github.com/vger-dev/vger/web/views"
@@ -39,8 +41,20 @@ func withQuery(path string, q string) string {
 	return path + "?" + q
 }
 
-// quadrantSeries computes the view's weekly series.
+// quadrantSeries computes the view's weekly series. With the board's own
+// lead-time columns and day mode it reads the stored weekly counts and the
+// facts of the lead-time window only (flow.WeeklyFrom, equal to Weekly
+// over every fact); overrides, and boards whose counts predate this
+// binary, compute it from every fact.
+//
+// Exports that show no lead-time statistic (the CSVs) pass lead=false:
+// their series then has counts, likelihood and range but no lead times,
+// and reads no fact at all.
 func (s *Server) quadrantSeries(r *http.Request) (store.Board, ViewParams, *boardData, flow.WeeklySeries, error) {
+	return s.quadrantSeriesWith(r, true)
+}
+
+func (s *Server) quadrantSeriesWith(r *http.Request, withLead bool) (store.Board, ViewParams, *boardData, flow.WeeklySeries, error) {
 	b, err := s.boardFromURL(r)
 	if err != nil {
 		return b, ViewParams{}, nil, flow.WeeklySeries{}, err
@@ -49,13 +63,95 @@ func (s *Server) quadrantSeries(r *http.Request) (store.Board, ViewParams, *boar
 	if err != nil {
 		return b, p, nil, flow.WeeklySeries{}, err
 	}
-	d, err := s.loadBoardData(r.Context(), b, p)
+	ctx := r.Context()
+	now := s.now()
+	var d *boardData
+	if !p.Overrides(b) {
+		if d, err = s.loadBoardMeta(ctx, b, p); err != nil {
+			return b, p, nil, flow.WeeklySeries{}, err
+		}
+		from, to := p.Range(d.Flow, now)
+		q := flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types, Absolute: p.Backlog == "absolute"}
+		lo, hi, err := d.Flow.LeadSpan(q, now)
+		if err != nil {
+			return b, p, d, flow.WeeklySeries{}, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+		}
+		if !withLead {
+			hi = lo
+		}
+		counts, rows, err := s.pages().QuadrantFacts(ctx, b.ID, lo, hi)
+		switch {
+		case err == nil:
+			lead := make([]flow.IssueFacts, len(rows))
+			for i := range rows {
+				lead[i] = flowmap.FromLeadFact(&rows[i])
+			}
+			fc := flowmap.FromCounts(counts)
+			for _, c := range fc {
+				d.Items += c.Created
+			}
+			series, err := d.Flow.WeeklyFrom(fc, lead, q, now)
+			if err != nil {
+				return b, p, d, series, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+			}
+			return b, p, d, series, nil
+		case !errors.Is(err, store.ErrNoCounts):
+			return b, p, d, flow.WeeklySeries{}, err
+		}
+	}
+	if withLead && p.Overrides(b) {
+		// Overrides change what the facts mean: replay every issue, but
+		// keep only the counts and the lead-time window's facts.
+		return s.quadrantReplayed(r, b, p)
+	}
+	if d, err = s.loadBoardData(ctx, b, p); err != nil {
+		return b, p, nil, flow.WeeklySeries{}, err
+	}
+	from, to := p.Range(d.Flow, now)
+	series, err := d.Flow.Weekly(d.Facts, flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types, Absolute: p.Backlog == "absolute"}, now)
+	if err != nil {
+		return b, p, d, series, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+	}
+	return b, p, d, series, nil
+}
+
+// quadrantReplayed computes the series of a view that overrides the
+// board's lead-time columns or day mode from the stored histories, streaming: memory holds the
+// counts and the facts of the lead-time window, not every fact.
+func (s *Server) quadrantReplayed(r *http.Request, b store.Board, p ViewParams) (store.Board, ViewParams, *boardData, flow.WeeklySeries, error) {
+	ctx := r.Context()
+	now := s.now()
+	d, err := s.loadBoardMeta(ctx, b, p)
 	if err != nil {
 		return b, p, nil, flow.WeeklySeries{}, err
 	}
-	now := s.now()
 	from, to := p.Range(d.Flow, now)
-	series, err := d.Flow.Weekly(d.Facts, flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types, Absolute: p.Backlog == "absolute"}, now)
+	q := flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types, Absolute: p.Backlog == "absolute"}
+	lo, hi, err := d.Flow.LeadSpan(q, now)
+	if err != nil {
+		return b, p, d, flow.WeeklySeries{}, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+	}
+	if err := s.admitFacts(ctx, d.Status.Issues); err != nil { // replaying is the heaviest work a page does
+		return b, p, d, flow.WeeklySeries{}, err
+	}
+	var c flow.Counter
+	var lead []flow.IssueFacts
+	err = s.pages().BoardIssues(ctx, b.ID, func(bi store.BoardIssue) error {
+		f := d.Flow.Facts(flowmap.Issue(bi), now)
+		c.Add(d.Flow, &f)
+		if f.Delivered && f.Done.OK && !f.Done.V.Before(lo) && f.Done.V.Before(hi) {
+			lead = append(lead, f)
+		}
+		return nil
+	})
+	if err != nil {
+		return b, p, d, flow.WeeklySeries{}, err
+	}
+	counts := c.Counts()
+	for _, wc := range counts {
+		d.Items += wc.Created
+	}
+	series, err := d.Flow.WeeklyFrom(counts, lead, q, now)
 	if err != nil {
 		return b, p, d, series, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
 	}
@@ -100,15 +196,10 @@ func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series 
 		RangeText:  fmt.Sprintf("Weeks of %s to %s", series.From, series.To.AddDays(-6)),
 		Window:     series.Window,
 	}
-	delivered, items := 0, 0
+	delivered, items := 0, d.Items
 	for _, wk := range series.Weeks {
 		if !wk.Partial {
 			delivered += wk.Throughput
-		}
-	}
-	for i := range d.Facts {
-		if d.Facts[i].InScope {
-			items++
 		}
 	}
 	switch {

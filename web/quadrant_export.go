@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -9,16 +10,21 @@ import (
 	"time"
 
 	"github.com/vger-dev/vger/internal/flow"
+	"github.com/vger-dev/vger/internal/flowmap"
+	"github.com/vger-dev/vger/internal/store"
 )
 
 // throughputCSV streams the weekly throughput: week, count, likelihood
 // lines, and the keys of the items counted (same filters as the page).
 func (s *Server) throughputCSV(w http.ResponseWriter, r *http.Request) error {
-	b, p, d, series, err := s.quadrantSeries(r)
+	b, p, d, series, err := s.quadrantSeriesWith(r, false)
 	if err != nil {
 		return err
 	}
-	keys := weekKeys(d, series, p.Types)
+	keys, err := s.weekKeys(r.Context(), d, series, p.Types)
+	if err != nil {
+		return err
+	}
 	c := newCSV(w, fmt.Sprintf("%s-throughput-%s.csv", b.Slug, series.To))
 	head := []string{"week", "partial", "delivered"}
 	for _, p := range series.Percents {
@@ -46,20 +52,83 @@ func (s *Server) throughputCSV(w http.ResponseWriter, r *http.Request) error {
 }
 
 // weekKeys lists, per week, the keys of the items delivered in it.
-func weekKeys(d *boardData, series flow.WeeklySeries, types []string) map[flow.Date][]string {
+func (s *Server) weekKeys(ctx context.Context, d *boardData, series flow.WeeklySeries, types []string) (map[flow.Date][]string, error) {
 	out := map[flow.Date][]string{}
-	for _, f := range d.deliveredIn(series, types) {
+	err := s.eachDelivered(ctx, d, series, types, func(f *flow.IssueFacts, _ string) error {
 		wk := d.Flow.WeekOf(f.Done.V)
 		out[wk] = append(out[wk], f.Key)
-	}
+		return nil
+	})
 	for _, ks := range out {
 		slices.SortFunc(ks, compareKeys)
 	}
-	return out
+	return out, err
+}
+
+// eachDelivered calls fn for the delivered, in-scope items of the view's
+// work types done within the series' weeks, by done time (then key), with
+// their summaries. Without Facts in memory (the quadrant's fast path) the
+// stored facts stream from one database cursor, so an export of 100,000
+// rows holds one row at a time.
+func (s *Server) eachDelivered(ctx context.Context, d *boardData, series flow.WeeklySeries, types []string, fn func(f *flow.IssueFacts, summary string) error) error {
+	if d.Facts != nil || !d.Stored {
+		for _, f := range d.deliveredIn(series, types) {
+			summary := ""
+			if row := d.Byid[f.ID]; row != nil {
+				summary = row.Summary
+			}
+			if err := fn(f, summary); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	loc := d.Flow.Location()
+	from, to := series.From.Start(loc), series.To.AddDays(1).Start(loc)
+	keep, err := d.Flow.TypeFilter(types)
+	if err != nil {
+		return nil // the types were validated with the URL
+	}
+	// Rows come by done time; items done at the same instant are put in
+	// key order, as deliveredIn sorts them.
+	var group []flow.IssueFacts
+	var summaries []string
+	flush := func() error {
+		idx := make([]int, len(group))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(a, b int) int { return compareKeys(group[a].Key, group[b].Key) })
+		for _, i := range idx {
+			if err := fn(&group[i], summaries[i]); err != nil {
+				return err
+			}
+		}
+		group, summaries = group[:0], summaries[:0]
+		return nil
+	}
+	err = s.pages().DeliveredFacts(ctx, d.Board.ID, from, to, func(row *store.Fact) error {
+		f := flowmap.FromFact(*row)
+		if !f.InScope || !f.Done.OK || !keep(f.Type) {
+			return nil
+		}
+		if len(group) > 0 && !group[0].Done.V.Equal(f.Done.V) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		group = append(group, f)
+		summaries = append(summaries, row.Summary)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
 }
 
 // deliveredIn lists the delivered, in-scope items of the view's work types
-// done within the series' weeks, by done time.
+// done within the series' weeks, by done time, from the facts in memory.
 func (d *boardData) deliveredIn(series flow.WeeklySeries, types []string) []*flow.IssueFacts {
 	loc := d.Flow.Location()
 	from, to := series.From.Start(loc), series.To.AddDays(1).Start(loc)
@@ -102,12 +171,19 @@ func compareKeys(a, b string) int {
 // leadTimeCSV streams one row per delivered item in the view: key,
 // summary, type, started, done, lead time, time per state, blocked time.
 func (s *Server) leadTimeCSV(w http.ResponseWriter, r *http.Request) error {
-	b, p, d, series, err := s.quadrantSeries(r)
+	b, p, d, series, err := s.quadrantSeriesWith(r, false)
 	if err != nil {
 		return err
 	}
 	c := newCSV(w, fmt.Sprintf("%s-lead-time-%s.csv", b.Slug, series.To))
-	if err := s.writeLeadTime(c, d, series.States, d.deliveredIn(series, p.Types)); err != nil {
+	if err := leadTimeHead(c, series.States); err != nil {
+		return err
+	}
+	loc := d.Flow.Location()
+	err = s.eachDelivered(r.Context(), d, series, p.Types, func(f *flow.IssueFacts, summary string) error {
+		return s.leadTimeRow(c, loc, series.States, f, summary)
+	})
+	if err != nil {
 		return err
 	}
 	return c.Close()
@@ -117,12 +193,7 @@ func (s *Server) leadTimeCSV(w http.ResponseWriter, r *http.Request) error {
 // key, summary, type, started, done, lead time, time per state, blocked
 // time and the JIRA link.
 func (s *Server) writeLeadTime(c *csvWriter, d *boardData, states []string, items []*flow.IssueFacts) error {
-	head := []string{"key", "summary", "type", "started", "done", "lead_time_days", "calendar_days", "noise"}
-	for _, st := range states {
-		head = append(head, "days_in "+st)
-	}
-	head = append(head, "days_outside_window", "blocked_days", "url")
-	if err := c.Write(head...); err != nil {
+	if err := leadTimeHead(c, states); err != nil {
 		return err
 	}
 	loc := d.Flow.Location()
@@ -131,25 +202,38 @@ func (s *Server) writeLeadTime(c *csvWriter, d *boardData, states []string, item
 		if row := d.Byid[f.ID]; row != nil {
 			summary = row.Summary
 		}
-		cells := []string{f.Key, summary, f.Type, stamp(f.Started, loc), stamp(f.Done, loc), num(f.LeadTime), num(f.CalendarDays), strconv.FormatBool(f.Noise())}
-		ts, ok := f.TimeInState.Get()
-		for i := range states {
-			if ok && i < len(ts.InState) {
-				cells = append(cells, fnum(ts.InState[i]))
-			} else {
-				cells = append(cells, "")
-			}
-		}
-		outside := ""
-		if ok {
-			outside = fnum(ts.Outside)
-		}
-		cells = append(cells, outside, num(f.Blocked), s.issueURL(f.Key))
-		if err := c.Write(cells...); err != nil {
+		if err := s.leadTimeRow(c, loc, states, f, summary); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func leadTimeHead(c *csvWriter, states []string) error {
+	head := []string{"key", "summary", "type", "started", "done", "lead_time_days", "calendar_days", "noise"}
+	for _, st := range states {
+		head = append(head, "days_in "+st)
+	}
+	head = append(head, "days_outside_window", "blocked_days", "url")
+	return c.Write(head...)
+}
+
+func (s *Server) leadTimeRow(c *csvWriter, loc *time.Location, states []string, f *flow.IssueFacts, summary string) error {
+	cells := []string{f.Key, summary, f.Type, stamp(f.Started, loc), stamp(f.Done, loc), num(f.LeadTime), num(f.CalendarDays), strconv.FormatBool(f.Noise())}
+	ts, ok := f.TimeInState.Get()
+	for i := range states {
+		if ok && i < len(ts.InState) {
+			cells = append(cells, fnum(ts.InState[i]))
+		} else {
+			cells = append(cells, "")
+		}
+	}
+	outside := ""
+	if ok {
+		outside = fnum(ts.Outside)
+	}
+	cells = append(cells, outside, num(f.Blocked), s.issueURL(f.Key))
+	return c.Write(cells...)
 }
 
 func (s *Server) issueURL(key string) string {

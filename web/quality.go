@@ -43,7 +43,7 @@ func (s *Server) qualityData(r *http.Request) (*qualityData, ViewParams, error) 
 		return nil, p, err
 	}
 	var issues []flow.Issue
-	err = s.Store.BoardIssues(r.Context(), b.ID, func(bi store.BoardIssue) error {
+	err = s.pages().BoardIssues(r.Context(), b.ID, func(bi store.BoardIssue) error {
 		issues = append(issues, flowmap.Issue(bi))
 		return nil
 	})
@@ -51,10 +51,10 @@ func (s *Server) qualityData(r *http.Request) (*qualityData, ViewParams, error) 
 		return nil, p, err
 	}
 	qd := &qualityData{b: b, d: d, q: d.Flow.DataQuality(issues)}
-	if qd.st, err = s.Store.BoardQuality(r.Context(), b.ID); err != nil {
+	if qd.st, err = s.pages().BoardQuality(r.Context(), b.ID); err != nil {
 		return nil, p, err
 	}
-	sts, err := s.Store.JiraStatuses(r.Context())
+	sts, err := s.pages().JiraStatuses(r.Context())
 	if err != nil {
 		return nil, p, err
 	}

@@ -15,6 +15,7 @@ import (
 // Routes is the whole route table, top to bottom.
 func (s *Server) Routes() http.Handler {
 	r := chi.NewRouter()
+	r.Use(s.trackActivity)
 	r.Use(middleware.RequestID)
 	r.Use(s.recoverer)
 	r.Use(s.logRequests)
@@ -36,6 +37,14 @@ func (s *Server) Routes() http.Handler {
 	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
+
+	// Signing in and out (VGER_AUTH=oidc): no session needed, since this
+	// is how one starts and ends.
+	if s.oidc() != nil {
+		r.Get("/auth/login", s.handle("auth_login", s.authLogin))
+		r.Get("/auth/callback", s.handle("auth_callback", s.authCallback))
+		r.Post("/auth/logout", s.handle("auth_logout", s.authLogout))
+	}
 
 	// Pages: every one needs a signed-in user; anything but GET an editor.
 	r.Group(func(r chi.Router) {

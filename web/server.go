@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/vger-dev/vger/internal/store"
 	vsync "github.com/vger-dev/vger/internal/sync"
@@ -20,7 +21,11 @@ import (
 // Server holds what handlers need. It has no mutable state of its own, so
 // any number of servers can run behind a load balancer.
 type Server struct {
-	Store          *store.Store
+	Store *store.Store
+	// Replica, when set, serves the board views' reads (DATABASE_REPLICA_URL):
+	// pages may lag the primary by the replica's delay. Board lookups by
+	// URL, forms and refreshes use Store.
+	Replica        *store.Store
 	Log            *slog.Logger
 	Now            func() time.Time
 	Version        string
@@ -43,8 +48,18 @@ type Server struct {
 	// for links to pull requests.
 	GitHubURL string
 
+	// heavy bounds the facts (weighed in issues) that requests loading
+	// every fact of a board hold at once (see admitFacts).
+	heavy *semaphore.Weighted
+	// activity tells ReleaseIdleMemory when the server is idle.
+	activity activity
+
 	metrics *httpMetrics
 }
+
+// FactsInFlight: about 60 MB of facts in memory at once (some 600 bytes
+// per issue); a bigger board than that is loaded alone.
+const FactsInFlight = 100_000
 
 // Enqueuer inserts River jobs (the web server's client is insert-only).
 type Enqueuer interface {
@@ -67,6 +82,7 @@ func New(st *store.Store, log *slog.Logger, reg *prometheus.Registry) *Server {
 		Version:        "dev",
 		RequestTimeout: 30 * time.Second,
 		LookupTimeout:  5 * time.Second,
+		heavy:          semaphore.NewWeighted(FactsInFlight),
 		metrics:        newHTTPMetrics(reg),
 	}
 }
@@ -79,6 +95,14 @@ func (s *Server) Ready(ctx context.Context) error {
 	}
 	_, err := s.Store.CheckSchema(ctx)
 	return err
+}
+
+// pages is the store the board views read from.
+func (s *Server) pages() *store.Store {
+	if s.Replica != nil {
+		return s.Replica
+	}
+	return s.Store
 }
 
 func (s *Server) now() time.Time {

@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,6 +17,7 @@ import (
 
 	"github.com/vger-dev/vger/internal/config"
 	"github.com/vger-dev/vger/internal/github"
+	"github.com/vger-dev/vger/internal/store"
 	vsync "github.com/vger-dev/vger/internal/sync"
 	"github.com/vger-dev/vger/web"
 )
@@ -21,6 +25,12 @@ import (
 // Serve runs the web server until ctx is cancelled, then drains requests in
 // flight and releases the database.
 func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, version string) (err error) {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit makes the garbage collector run before the heap
+		// doubles under a burst of big pages, keeping the server within
+		// the memory a small container gives it (GOMEMLIMIT overrides).
+		debug.SetMemoryLimit(ServeMemoryLimit)
+	}
 	// Refuse an open door before starting anything (ServeListener checks
 	// the address actually bound again).
 	if addr, err := net.ResolveTCPAddr("tcp", cfg.Addr); err == nil {
@@ -47,11 +57,24 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 	return ServeListener(ctx, ln, db, cfg, log, version)
 }
 
+// ServeMemoryLimit is the server's default soft memory limit (GOMEMLIMIT).
+const ServeMemoryLimit = 160 << 20
+
 // ServeListener serves on an open listener (the demo and tests use it).
 func ServeListener(ctx context.Context, ln net.Listener, db *Database, cfg *config.Config, log *slog.Logger, version string) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s := web.New(db.Store, log, reg)
+	if cfg.DatabaseReplicaURL != "" {
+		// Board views read from the replica; everything else (forms,
+		// refreshes, sessions) stays on the primary.
+		replica, err := store.Open(ctx, cfg.DatabaseReplicaURL, store.Options{MaxConns: cfg.DBMaxConns, AppName: "vger-serve-replica"})
+		if err != nil {
+			return fmt.Errorf("read replica (DATABASE_REPLICA_URL): %w", errors.New(config.Mask(err.Error(), cfg.Secrets()...)))
+		}
+		defer replica.Close()
+		s.Replica = replica
+	}
 	s.Version = version
 	s.RequestTimeout = cfg.RequestTimeout
 	s.Secrets = cfg.Secrets()
@@ -89,6 +112,16 @@ func ServeListener(ctx context.Context, ln net.Listener, db *Database, cfg *conf
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if cfg.PprofAddr != "" {
+		stop, err := servePprof(cfg.PprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	idleCtx, stopIdle := context.WithCancel(ctx)
+	defer stopIdle()
+	go s.ReleaseIdleMemory(idleCtx, 10*time.Second)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "version", version)
@@ -107,4 +140,23 @@ func ServeListener(ctx context.Context, ln net.Listener, db *Database, cfg *conf
 		return err
 	}
 	return nil
+}
+
+// servePprof exposes net/http/pprof on its own loopback listener (config
+// refuses any other address), never on the public one.
+func servePprof(addr string, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on VGER_PPROF_ADDR=%s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	log.Info("profiles", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
+	return func() { srv.Close() }, nil
 }

@@ -2,7 +2,6 @@ package flow
 
 import (
 	"slices"
-	"sort"
 )
 
 // rolling computes the statistics over a rolling window of complete weeks, shared by the JIRA
@@ -19,6 +18,11 @@ type rolling struct {
 
 	scratchC []int
 	scratchL []float64
+	scratchM []float64
+	// After sorting: start[k] is the first item of week lo+k, and vals the
+	// items' lead times sorted within each week (windows merge them).
+	start []int
+	vals  []float64
 }
 
 type rollItem struct {
@@ -40,6 +44,13 @@ func newRolling(window int, first, lo, hi int64, states int, percents []int) *ro
 func (r *rolling) complete(w int64) {
 	if i := w - r.lo; i >= 0 && i < int64(len(r.counts)) {
 		r.counts[i]++
+	}
+}
+
+// addCompleted records n completions in week w.
+func (r *rolling) addCompleted(w int64, n int) {
+	if i := w - r.lo; i >= 0 && i < int64(len(r.counts)) {
+		r.counts[i] += n
 	}
 }
 
@@ -97,21 +108,14 @@ func (r *rolling) stats(w int64) windowStats {
 	st.variation = Some(must(Variation(r.scratchC)))
 
 	if !r.sorted {
-		sort.SliceStable(r.items, func(i, j int) bool { return r.items[i].week < r.items[j].week })
-		r.sorted = true
+		r.sortByWeek()
 	}
-	i := sort.Search(len(r.items), func(i int) bool { return r.items[i].week >= from })
-	j := sort.Search(len(r.items), func(i int) bool { return r.items[i].week > w })
+	i, j := r.start[from-r.lo], r.start[w-r.lo+1]
 	win := r.items[i:j]
 	if len(win) == 0 {
 		return st
 	}
-	r.scratchL = r.scratchL[:0]
-	for _, it := range win {
-		r.scratchL = append(r.scratchL, it.lead)
-	}
-	slices.Sort(r.scratchL)
-	st.leadTime = percentilesSorted(r.scratchL, r.percents)
+	st.leadTime = percentilesSorted(r.windowSorted(from, w), r.percents)
 	st.leadItems = len(win)
 	sum, nb := 0.0, 0
 	for _, it := range win {
@@ -155,6 +159,63 @@ func (r *rolling) flat(w0, w1 int64) ([]CountLevel, int) {
 		cs = append(cs, r.count(w))
 	}
 	return CountLevels(cs, r.percents), len(cs)
+}
+
+// sortByWeek orders the items by week, keeping their order within a week
+// (a counting sort: weeks are the buckets lo..), and sorts each week's
+// lead times once for windowSorted.
+func (r *rolling) sortByWeek() {
+	n := len(r.counts)
+	r.start = make([]int, n+1)
+	for _, it := range r.items {
+		r.start[it.week-r.lo+1]++
+	}
+	for k := 1; k <= n; k++ {
+		r.start[k] += r.start[k-1]
+	}
+	next := slices.Clone(r.start[:n])
+	sorted := make([]rollItem, len(r.items))
+	for _, it := range r.items {
+		k := it.week - r.lo
+		sorted[next[k]] = it
+		next[k]++
+	}
+	r.items = sorted
+	r.vals = make([]float64, len(sorted))
+	for k, it := range sorted {
+		r.vals[k] = it.lead
+	}
+	for k := range n {
+		slices.Sort(r.vals[r.start[k]:r.start[k+1]])
+	}
+	r.sorted = true
+}
+
+// windowSorted is the lead times of weeks from..w in order: the weeks'
+// sorted runs merged pairwise (the same values a sort of the window gives).
+func (r *rolling) windowSorted(from, w int64) []float64 {
+	a := append(r.scratchL[:0], r.vals[r.start[from-r.lo]:r.start[from-r.lo+1]]...)
+	for x := from + 1; x <= w; x++ {
+		b := r.vals[r.start[x-r.lo]:r.start[x-r.lo+1]]
+		if len(b) == 0 {
+			continue
+		}
+		m := r.scratchM[:0]
+		i, j := 0, 0
+		for i < len(a) && j < len(b) {
+			if b[j] < a[i] {
+				m = append(m, b[j])
+				j++
+			} else {
+				m = append(m, a[i])
+				i++
+			}
+		}
+		m = append(append(m, a[i:]...), b[j:]...)
+		a, r.scratchM = m, a[:0]
+	}
+	r.scratchL = a
+	return a
 }
 
 func must[T any](v T, _ bool) T { return v }

@@ -1,6 +1,10 @@
 package flow
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
 // WeeklyQuery selects a quadrant view.
 type WeeklyQuery struct {
@@ -58,6 +62,102 @@ type WeeklySeries struct {
 // lead time and its per-state breakdown, net flow) from stored facts. Out-of-scope facts are
 // ignored; weeks before the board's first in-scope issue do not count in any statistic.
 func (b *Board) Weekly(facts []IssueFacts, q WeeklyQuery, now time.Time) (WeeklySeries, error) {
+	var c Counter
+	for i := range facts {
+		c.Add(b, &facts[i])
+	}
+	return b.WeeklyFrom(c.Counts(), facts, q, now)
+}
+
+// WeekCount is one cell of a board's weekly counts: in-scope issues of one issue type created,
+// started, delivered and closed without being delivered in the week starting Monday Week (the
+// board's local weeks). A board's counts are stored with its facts after every rebuild, so a
+// quadrant view reads a few hundred counts instead of every fact.
+type WeekCount struct {
+	Week                                            Date
+	Type                                            string
+	Created, Started, Delivered, ClosedNotDelivered int
+}
+
+// Counter aggregates facts into WeekCounts, one fact at a time (a rebuild streams them).
+type Counter struct {
+	cells map[countKey]*WeekCount
+}
+
+type countKey struct {
+	week int64
+	typ  string
+}
+
+func (c *Counter) cell(b *Board, t time.Time, typ string) *WeekCount {
+	if c.cells == nil {
+		c.cells = map[countKey]*WeekCount{}
+	}
+	w := weekOf(b.localDay(t))
+	k := countKey{w, typ}
+	wc := c.cells[k]
+	if wc == nil {
+		wc = &WeekCount{Week: dateOfDay(mondayOf(w)), Type: typ}
+		c.cells[k] = wc
+	}
+	return wc
+}
+
+// Add counts one issue's facts (out-of-scope ones count nowhere).
+func (c *Counter) Add(b *Board, f *IssueFacts) {
+	if !f.InScope {
+		return
+	}
+	c.cell(b, f.Created, f.Type).Created++
+	if f.Started.OK {
+		c.cell(b, f.Started.V, f.Type).Started++
+	}
+	if !f.Done.OK {
+		return
+	}
+	switch {
+	case f.Delivered:
+		c.cell(b, f.Done.V, f.Type).Delivered++
+	case f.ClosedNotDelivered:
+		c.cell(b, f.Done.V, f.Type).ClosedNotDelivered++
+	}
+}
+
+// Counts lists the cells by week, then type.
+func (c *Counter) Counts() []WeekCount {
+	out := make([]WeekCount, 0, len(c.cells))
+	for _, wc := range c.cells {
+		out = append(out, *wc)
+	}
+	slices.SortFunc(out, func(a, b WeekCount) int {
+		if x := a.Week.Compare(b.Week); x != 0 {
+			return x
+		}
+		return strings.Compare(a.Type, b.Type)
+	})
+	return out
+}
+
+// LeadSpan is when the delivered items whose lead times a Weekly query uses were done: the
+// rolling window before the first week shown, through the last. WeeklyFrom needs the facts of
+// those items only (in their stored order); others are ignored.
+func (b *Board) LeadSpan(q WeeklyQuery, now time.Time) (from, to time.Time, err error) {
+	w0, w1, _, err := b.weekRange(q.From, q.To, now)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	window, err := b.windowOr(q.Window)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	loc := b.Location()
+	return dateOfDay(mondayOf(w0 - int64(window) + 1)).Start(loc), dateOfDay(mondayOf(w1 + 1)).Start(loc), nil
+}
+
+// WeeklyFrom computes Weekly from a board's weekly counts (Counter over every fact) and the facts
+// of the items delivered within LeadSpan (more facts may be given: only delivered ones count,
+// for their lead times). Given the counts and facts of the same rebuild it equals Weekly.
+func (b *Board) WeeklyFrom(counts []WeekCount, lead []IssueFacts, q WeeklyQuery, now time.Time) (WeeklySeries, error) {
 	tf, err := b.filter(q.WorkTypes)
 	if err != nil {
 		return WeeklySeries{}, err
@@ -76,65 +176,48 @@ func (b *Board) Weekly(facts []IssueFacts, q WeeklyQuery, now time.Time) (Weekly
 	}
 	out := WeeklySeries{Window: window, Percents: percents, States: b.InProgressStates(),
 		From: dateOfDay(mondayOf(w0)), To: dateOfDay(mondayOf(w1) + 6), CurrentWeek: dateOfDay(mondayOf(cur))}
-	first := b.firstWeek(facts)
+	first := int64(noWeek)
+	for i := range counts {
+		if counts[i].Created > 0 {
+			first = min(first, weekOf(counts[i].Week.day()))
+		}
+	}
 	r := newRolling(window, first, w0-int64(window)+1, w1, b.end-b.start, percents)
 
 	rows := max(int(w1-w0+1), 0)
 	started := make([]int, rows)
 	var created, delivered, cnd []int = make([]int, rows), make([]int, rows), make([]int, rows)
 	var before Backlog // events before the range, for the absolute lines
-	bucket := func(w int64) int {
+	for i := range counts {
+		c := &counts[i]
+		if !tf.keep(c.Type) {
+			continue
+		}
+		w := weekOf(c.Week.day())
+		r.addCompleted(w, c.Delivered)
 		switch {
 		case w < w0:
-			return -1
-		case w > w1:
-			return -2
+			before.Created += c.Created
+			before.Delivered += c.Delivered
+			before.ClosedNotDelivered += c.ClosedNotDelivered
+		case w <= w1:
+			k := w - w0
+			created[k] += c.Created
+			started[k] += c.Started
+			delivered[k] += c.Delivered
+			cnd[k] += c.ClosedNotDelivered
 		}
-		return int(w - w0)
 	}
-	for i := range facts {
-		f := &facts[i]
-		if !f.InScope || !tf.keep(f.Type) {
+	for i := range lead {
+		f := &lead[i]
+		if !f.InScope || !tf.keep(f.Type) || !f.Done.OK || !f.countsForLeadTime() {
 			continue
 		}
-		switch k := bucket(weekOf(b.localDay(f.Created))); {
-		case k >= 0:
-			created[k]++
-		case k == -1:
-			before.Created++
+		var ts *StateTimes
+		if f.TimeInState.OK {
+			ts = &f.TimeInState.V
 		}
-		if f.Started.OK {
-			if k := bucket(weekOf(b.localDay(f.Started.V))); k >= 0 {
-				started[k]++
-			}
-		}
-		if !f.Done.OK {
-			continue
-		}
-		dw := weekOf(b.localDay(f.Done.V))
-		k := bucket(dw)
-		switch {
-		case f.Delivered:
-			r.complete(dw)
-			if f.countsForLeadTime() {
-				var ts *StateTimes
-				if f.TimeInState.OK {
-					ts = &f.TimeInState.V
-				}
-				r.lead(dw, f.LeadTime.V, ts, f.Blocked)
-			}
-			if k >= 0 {
-				delivered[k]++
-			} else if k == -1 {
-				before.Delivered++
-			}
-		case f.ClosedNotDelivered:
-			if k >= 0 {
-				cnd[k]++
-			} else if k == -1 {
-				before.ClosedNotDelivered++
-			}
-		}
+		r.lead(weekOf(b.localDay(f.Done.V)), f.LeadTime.V, ts, f.Blocked)
 	}
 
 	acc := Backlog{}

@@ -178,3 +178,46 @@ func FromFact(f store.Fact) flow.IssueFacts {
 	}
 	return out
 }
+
+// Counts turns the engine's weekly counts into stored rows.
+func Counts(cs []flow.WeekCount) []store.WeekCount {
+	out := make([]store.WeekCount, len(cs))
+	for i, c := range cs {
+		out[i] = store.WeekCount{Week: time.Date(c.Week.Year, c.Week.Month, c.Week.Day, 0, 0, 0, 0, time.UTC), Type: c.Type,
+			Created: c.Created, Started: c.Started, Delivered: c.Delivered, ClosedNotDelivered: c.ClosedNotDelivered}
+	}
+	return out
+}
+
+// FromCounts turns stored weekly counts back into the engine's.
+func FromCounts(cs []store.WeekCount) []flow.WeekCount {
+	out := make([]flow.WeekCount, len(cs))
+	for i, c := range cs {
+		y, m, d := c.Week.Date()
+		out[i] = flow.WeekCount{Week: flow.Date{Year: y, Month: m, Day: d}, Type: c.Type,
+			Created: c.Created, Started: c.Started, Delivered: c.Delivered, ClosedNotDelivered: c.ClosedNotDelivered}
+	}
+	return out
+}
+
+// FromLeadFact turns the lead-time part of a delivered fact into engine
+// facts (what flow.WeeklyFrom reads of them; no id or key).
+func FromLeadFact(f *store.LeadFact) flow.IssueFacts {
+	out := flow.IssueFacts{Type: f.Type, InScope: f.InScope, Delivered: true}
+	if f.HasStarted {
+		out.Started = flow.Some(f.StartedAt)
+	}
+	if f.HasDone {
+		out.Done = flow.Some(f.DoneAt)
+	}
+	if f.HasLeadTime {
+		out.LeadTime = flow.Some(f.LeadTime)
+	}
+	if f.HasBlock {
+		out.Blocked = flow.Some(f.Blocked)
+	}
+	if f.TimeInState != nil && f.HasOutside {
+		out.TimeInState = flow.Some(flow.StateTimes{InState: f.TimeInState, Outside: f.Outside})
+	}
+	return out
+}

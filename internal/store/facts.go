@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/vger-dev/vger/internal/crashpoint"
 )
@@ -46,7 +48,7 @@ func (s *Store) boardIssueChunk(ctx context.Context, boardID, after int64, limit
 		rows, err := tx.Query(ctx, `SELECT i.id, i.key, i.project, i.type_id, coalesce(ty.name, i.type_id), i.status_id, i.resolution,
 				i.summary, coalesce(i.parent_id, 0), i.created_at, i.updated_at, i.resolved_at, i.deleted_at, bi.in_filter
 			FROM board_issues bi JOIN jira_issues i ON i.id = bi.issue_id LEFT JOIN jira_issue_types ty ON ty.id = i.type_id
-			WHERE bi.board_id = $1 AND bi.issue_id > $2 ORDER BY bi.issue_id LIMIT $3`, boardID, after, limit)
+			WHERE bi.board_id = $1 AND bi.issue_id > $2 AND i.id > $2 ORDER BY bi.issue_id LIMIT $3`, boardID, after, limit)
 		if err != nil {
 			return err
 		}
@@ -60,13 +62,16 @@ func (s *Store) boardIssueChunk(ctx context.Context, boardID, after int64, limit
 		if err != nil || len(out) == 0 {
 			return err
 		}
+		ids := make([]int64, len(out))
 		for i, bi := range out {
 			index[bi.ID] = i
+			ids[i] = bi.ID
 		}
-		last := out[len(out)-1].ID
+		// Histories by the chunk's ids (index probes), not by id range: a
+		// board's issues are interleaved with every other project's, so a
+		// range would read and join every board's history.
 		rows, err = tx.Query(ctx, `SELECT c.issue_id, c.history_id, c.item_seq, c.at, c.from_status_id, c.to_status_id
-			FROM jira_status_changes c JOIN board_issues bi ON bi.issue_id = c.issue_id AND bi.board_id = $1
-			WHERE c.issue_id > $2 AND c.issue_id <= $3 ORDER BY c.issue_id, c.at, c.history_id, c.item_seq`, boardID, after, last)
+			FROM jira_status_changes c WHERE c.issue_id = ANY($1) ORDER BY c.issue_id, c.at, c.history_id, c.item_seq`, ids)
 		if err != nil {
 			return err
 		}
@@ -87,8 +92,7 @@ func (s *Store) boardIssueChunk(ctx context.Context, boardID, after int64, limit
 			return err
 		}
 		rows, err = tx.Query(ctx, `SELECT f.issue_id, f.history_id, f.item_seq, f.at, f.flagged
-			FROM jira_flag_changes f JOIN board_issues bi ON bi.issue_id = f.issue_id AND bi.board_id = $1
-			WHERE f.issue_id > $2 AND f.issue_id <= $3 ORDER BY f.issue_id, f.at, f.history_id, f.item_seq`, boardID, after, last)
+			FROM jira_flag_changes f WHERE f.issue_id = ANY($1) ORDER BY f.issue_id, f.at, f.history_id, f.item_seq`, ids)
 		if err != nil {
 			return err
 		}
@@ -138,10 +142,29 @@ var factCols = []string{"board_id", "issue_id", "key", "summary", "type_name", "
 	"started_at", "done_at", "delivered", "abandoned", "closed_not_delivered", "lead_time", "calendar_days", "time_in_state",
 	"outside", "flow_efficiency", "blocked", "blocked_share", "moved_changes", "status_mismatch", "segments"}
 
-// ReplaceFacts writes a board's complete set of facts: changed rows are
-// updated, unchanged ones untouched, and facts of issues not in the set
-// removed. It returns the rows written and removed.
-func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact) (written, removed int64, err error) {
+// WeekCount is one row of board_weekly_counts (flow.WeekCount, stored).
+type WeekCount struct {
+	Week                                            time.Time // the Monday, a date
+	Type                                            string
+	Created, Started, Delivered, ClosedNotDelivered int
+}
+
+// Aggregates are what a rebuild derives for a board besides its facts.
+type Aggregates struct {
+	Counts []WeekCount
+	Issues int // live in-filter issues (not deleted)
+}
+
+// WeeklyCountsVersion names the definition of board_weekly_counts that
+// this binary writes and reads; counts of another version are ignored (the
+// pages read every fact) until the board's next rebuild.
+const WeeklyCountsVersion = 1
+
+// ReplaceFacts writes a board's complete set of facts and its weekly
+// counts: changed facts are updated, unchanged ones untouched, facts of
+// issues not in the set removed; the counts are replaced. It returns the
+// fact rows written and removed.
+func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact, agg Aggregates) (written, removed int64, err error) {
 	rows := make([][]any, len(facts))
 	ids := make([]int64, len(facts))
 	for i, f := range facts {
@@ -155,8 +178,23 @@ func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact) (
 			f.Outside, f.FlowEfficiency, f.Blocked, f.BlockedShare, int32(f.MovedChanges), f.StatusMismatch, f.Segments}
 	}
 	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		// A board without facts (its first rebuild) takes a plain COPY: no
+		// temporary table, no merge. The row lock on the board serialises
+		// rebuilds of one board, so "no facts" stays true until commit.
+		var empty bool
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM boards WHERE id = $1 FOR UPDATE`, boardID); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM board_issue_facts WHERE board_id = $1)`, boardID).Scan(&empty); err != nil {
+			return err
+		}
 		var err error
-		if written, err = upsert(ctx, tx, upsertSpec{table: "board_issue_facts", cols: factCols, key: []string{"board_id", "issue_id"}}, rows); err != nil {
+		if empty && len(rows) > 0 && uniqueIDs(ids) {
+			written, err = tx.CopyFrom(ctx, pgx.Identifier{"board_issue_facts"}, factCols, pgx.CopyFromRows(rows))
+		} else {
+			written, err = upsert(ctx, tx, upsertSpec{table: "board_issue_facts", cols: factCols, key: []string{"board_id", "issue_id"}}, rows)
+		}
+		if err != nil {
 			return err
 		}
 		crashpoint.Hit("facts-written") // inside the facts transaction
@@ -165,9 +203,154 @@ func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact) (
 			return fmt.Errorf("remove stale facts: %w", err)
 		}
 		removed = tag.RowsAffected()
-		return nil
+		return replaceAggregates(ctx, tx, boardID, agg)
 	})
 	return written, removed, err
+}
+
+func uniqueIDs(ids []int64) bool {
+	seen := make(map[int64]struct{}, len(ids))
+	for _, id := range ids {
+		if _, ok := seen[id]; ok {
+			return false
+		}
+		seen[id] = struct{}{}
+	}
+	return true
+}
+
+func replaceAggregates(ctx context.Context, tx pgx.Tx, boardID int64, agg Aggregates) error {
+	counts := agg.Counts
+	if _, err := tx.Exec(ctx, `DELETE FROM board_weekly_counts WHERE board_id = $1`, boardID); err != nil {
+		return fmt.Errorf("replace weekly counts: %w", err)
+	}
+	rows := make([][]any, len(counts))
+	for i, c := range counts {
+		rows[i] = []any{boardID, c.Week, c.Type, int32(c.Created), int32(c.Started), int32(c.Delivered), int32(c.ClosedNotDelivered)}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"board_weekly_counts"},
+		[]string{"board_id", "week", "type_name", "created", "started", "delivered", "closed_not_delivered"}, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("write weekly counts: %w", err)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO board_aggregates (board_id, version, issues, built_at) VALUES ($1, $2, $3, now())
+		ON CONFLICT (board_id) DO UPDATE SET version = EXCLUDED.version, issues = EXCLUDED.issues, built_at = EXCLUDED.built_at`,
+		boardID, WeeklyCountsVersion, agg.Issues)
+	return err
+}
+
+// ErrNoCounts means a board has no weekly counts of this binary's version
+// (its facts predate them): read every fact instead.
+var ErrNoCounts = errors.New("no weekly counts")
+
+// LeadFact is the part of a delivered fact the quadrant's lead-time
+// statistics use. Values with a flag instead of pointers: a page scans
+// thousands of them, and pointers cost an allocation each.
+type LeadFact struct {
+	Type                 string
+	InScope              bool
+	StartedAt, DoneAt    time.Time
+	HasStarted, HasDone  bool
+	LeadTime             float64
+	HasLeadTime          bool
+	TimeInState          []float64
+	Outside, Blocked     float64
+	HasOutside, HasBlock bool
+}
+
+// QuadrantFacts reads what a quadrant view needs, in one snapshot: the
+// board's weekly counts and the delivered facts done in [from, to), in
+// issue order, with only the columns the lead-time statistics use.
+func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.Time) (counts []WeekCount, lead []LeadFact, err error) {
+	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var version int
+		if err := tx.QueryRow(ctx, `SELECT version FROM board_aggregates WHERE board_id = $1`, boardID).Scan(&version); err != nil || version != WeeklyCountsVersion {
+			if err == nil || errors.Is(err, pgx.ErrNoRows) {
+				return ErrNoCounts
+			}
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT week, type_name, created, started, delivered, closed_not_delivered
+			FROM board_weekly_counts WHERE board_id = $1 ORDER BY week, type_name`, boardID)
+		if err != nil {
+			return err
+		}
+		counts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (WeekCount, error) {
+			var c WeekCount
+			var a, b, d, e int32
+			err := r.Scan(&c.Week, &c.Type, &a, &b, &d, &e)
+			c.Created, c.Started, c.Delivered, c.ClosedNotDelivered = int(a), int(b), int(d), int(e)
+			return c, err
+		})
+		if err != nil {
+			return err
+		}
+		// The counts say how many rows come: size the slice once.
+		n := 0
+		for _, c := range counts {
+			if !c.Week.Before(from.AddDate(0, 0, -7)) && c.Week.Before(to) {
+				n += c.Delivered
+			}
+		}
+		lead = make([]LeadFact, 0, n)
+		rows, err = tx.Query(ctx, `SELECT type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked
+			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, boardID, from, to)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var started, done pgtype.Timestamptz
+		var leadTime, outside, blocked pgtype.Float8
+		for rows.Next() {
+			lead = append(lead, LeadFact{})
+			f := &lead[len(lead)-1]
+			if err := rows.Scan(&f.Type, &f.InScope, &started, &done, &leadTime, &f.TimeInState, &outside, &blocked); err != nil {
+				return err
+			}
+			f.StartedAt, f.HasStarted = started.Time, started.Valid
+			f.DoneAt, f.HasDone = done.Time, done.Valid
+			f.LeadTime, f.HasLeadTime = leadTime.Float64, leadTime.Valid
+			f.Outside, f.HasOutside = outside.Float64, outside.Valid
+			f.Blocked, f.HasBlock = blocked.Float64, blocked.Valid
+		}
+		return rows.Err()
+	})
+	return counts, lead, err
+}
+
+// DeliveredFacts streams the delivered facts done in [from, to) by done
+// time (ties in issue order), without segments, through one cursor: an
+// export of any size holds one row at a time.
+func (s *Store) DeliveredFacts(ctx context.Context, boardID int64, from, to time.Time, fn func(*Fact) error) error {
+	rows, err := s.Pool.Query(ctx, `SELECT `+factSelect+`, NULL::bytea
+		FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY done_at, issue_id`, boardID, from, to)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var f Fact
+	for rows.Next() {
+		f = Fact{}
+		if err := scanFact(rows, &f); err != nil {
+			return err
+		}
+		if err := fn(&f); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+const factSelect = `issue_id, key, summary, type_name, created_at, in_scope, position, position_since,
+			started_at, done_at, delivered, abandoned, closed_not_delivered, lead_time, calendar_days, time_in_state,
+			outside, flow_efficiency, blocked, blocked_share, moved_changes, status_mismatch`
+
+func scanFact(r pgx.Row, f *Fact) error {
+	var pos, moved int32
+	err := r.Scan(&f.IssueID, &f.Key, &f.Summary, &f.Type, &f.Created, &f.InScope, &pos, &f.PositionSince,
+		&f.StartedAt, &f.DoneAt, &f.Delivered, &f.Abandoned, &f.ClosedNotDelivered, &f.LeadTime, &f.CalendarDays, &f.TimeInState,
+		&f.Outside, &f.FlowEfficiency, &f.Blocked, &f.BlockedShare, &moved, &f.StatusMismatch, &f.Segments)
+	f.Position, f.MovedChanges = int(pos), int(moved)
+	return err
 }
 
 // Facts loads a board's stored facts (in scope or not; the engine filters).
@@ -177,21 +360,14 @@ func (s *Store) Facts(ctx context.Context, boardID int64, withSegments bool) ([]
 	if withSegments {
 		seg = "segments"
 	}
-	rows, err := s.Pool.Query(ctx, `SELECT issue_id, key, summary, type_name, created_at, in_scope, position, position_since,
-			started_at, done_at, delivered, abandoned, closed_not_delivered, lead_time, calendar_days, time_in_state,
-			outside, flow_efficiency, blocked, blocked_share, moved_changes, status_mismatch, `+seg+`
+	rows, err := s.Pool.Query(ctx, `SELECT `+factSelect+`, `+seg+`
 		FROM board_issue_facts WHERE board_id = $1 ORDER BY issue_id`, boardID)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Fact, error) {
 		var f Fact
-		var pos, moved int32
-		err := r.Scan(&f.IssueID, &f.Key, &f.Summary, &f.Type, &f.Created, &f.InScope, &pos, &f.PositionSince,
-			&f.StartedAt, &f.DoneAt, &f.Delivered, &f.Abandoned, &f.ClosedNotDelivered, &f.LeadTime, &f.CalendarDays, &f.TimeInState,
-			&f.Outside, &f.FlowEfficiency, &f.Blocked, &f.BlockedShare, &moved, &f.StatusMismatch, &f.Segments)
-		f.Position, f.MovedChanges = int(pos), int(moved)
-		return f, err
+		return f, scanFact(r, &f)
 	})
 }
 

@@ -46,8 +46,9 @@ func (s *Store) BoardStatus(ctx context.Context, boardID int64) (BoardStatus, er
 func (s *Store) boardStatuses(ctx context.Context, only int64) ([]BoardStatus, error) {
 	rows, err := s.Pool.Query(ctx, `
 		SELECT b.id, t.name, t.slug, b.name, b.slug, b.jira_board_id,
-		       (SELECT count(*) FROM board_issues bi JOIN jira_issues i ON i.id = bi.issue_id
-		         WHERE bi.board_id = b.id AND bi.in_filter AND i.deleted_at IS NULL),
+		       coalesce((SELECT a.issues FROM board_aggregates a WHERE a.board_id = b.id AND a.version = $2),
+		         (SELECT count(*) FROM board_issues bi JOIN jira_issues i ON i.id = bi.issue_id
+		          WHERE bi.board_id = b.id AND bi.in_filter AND i.deleted_at IS NULL)),
 		       ss.last_ok_at, coalesce(ss.last_error, ''), ss.last_error_at, ss.watermark,
 		       r.phase, r.done, r.total
 		FROM boards b JOIN teams t ON t.id = b.team_id
@@ -55,7 +56,7 @@ func (s *Store) boardStatuses(ctx context.Context, only int64) ([]BoardStatus, e
 		LEFT JOIN LATERAL (SELECT phase, done, total FROM sync_runs WHERE board_id = b.id AND status = 'running'
 		                   ORDER BY started_at DESC LIMIT 1) r ON true
 		WHERE $1 = 0 OR b.id = $1
-		ORDER BY lower(t.name), t.id, lower(b.name), b.id`, only)
+		ORDER BY lower(t.name), t.id, lower(b.name), b.id`, only, WeeklyCountsVersion)
 	if err != nil {
 		return nil, err
 	}

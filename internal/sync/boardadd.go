@@ -61,13 +61,25 @@ func (s *Syncer) AddBoard(ctx context.Context, nb NewBoard) (store.Board, error)
 		}
 		teamID = team.ID
 	}
+	b, err := DefaultBoard(nb, tb, info.UserZone.String(), types)
+	if err != nil {
+		return store.Board{}, err
+	}
+	b.TeamID = teamID
+	return s.Store.CreateBoardAudited(ctx, b, nb.Audit)
+}
+
+// DefaultBoard is the board AddBoard registers for a tracker board (team
+// left unset): a pure function, so a bulk loader (internal/benchdata)
+// makes exactly the boards a user would.
+func DefaultBoard(nb NewBoard, tb TrackerBoard, zone string, types []store.JiraIssueType) (store.Board, error) {
 	name := nb.Name
 	if name == "" {
 		name = tb.Name
 	}
 	b := store.Board{
-		TeamID: teamID, Name: name, Slug: Slug(name), JiraBoardID: nb.JiraBoardID, FilterJQL: tb.Filter,
-		ExtraJQL: nb.ExtraJQL, TimeZone: info.UserZone.String(), DayMode: "working", RollingWeeks: 12,
+		Name: name, Slug: Slug(name), JiraBoardID: nb.JiraBoardID, FilterJQL: tb.Filter,
+		ExtraJQL: nb.ExtraJQL, TimeZone: zone, DayMode: "working", RollingWeeks: 12,
 		InvalidResolutions: flow.DefaultInvalidResolutions(), FiscalYearStartMonth: 1, SyncSince: nb.SyncSince,
 		TagPattern: DefaultTagPattern,
 	}
@@ -95,7 +107,7 @@ func (s *Syncer) AddBoard(ctx context.Context, nb NewBoard) (store.Board, error)
 		}
 		b.WorkTypes = append(b.WorkTypes, store.WorkType{Name: t.Name, IssueTypeIDs: []string{t.ID}})
 	}
-	return s.Store.CreateBoardAudited(ctx, b, nb.Audit)
+	return b, nil
 }
 
 var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)

@@ -41,15 +41,22 @@ func (s *Syncer) RebuildFacts(ctx context.Context, boardID int64) (int64, error)
 	now := s.now()
 	var facts []store.Fact
 	var segs []flow.Segment
+	var counts flow.Counter // the quadrant's weekly counts, from the same facts
+	live := 0
 	err = s.Store.BoardIssues(ctx, boardID, func(bi store.BoardIssue) error {
+		if bi.InFilter && bi.DeletedAt == nil {
+			live++
+		}
 		is := flowmap.Issue(bi)
 		segs = fb.AppendSegments(segs[:0], is)
-		facts = append(facts, flowmap.Fact(bi, fb.Facts(is, now), segs))
+		f := fb.Facts(is, now)
+		counts.Add(fb, &f)
+		facts = append(facts, flowmap.Fact(bi, f, segs))
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("load board %d issues: %w", boardID, err)
 	}
-	written, removed, err := s.Store.ReplaceFacts(ctx, boardID, facts)
+	written, removed, err := s.Store.ReplaceFacts(ctx, boardID, facts, store.Aggregates{Counts: flowmap.Counts(counts.Counts()), Issues: live})
 	return written + removed, err
 }
