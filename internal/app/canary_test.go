@@ -54,6 +54,8 @@ const (
 	canaryPAT   = "canary-jpat-5f0a3b6c91"
 	canaryGH    = "canary-ghub-e83d92a1f4"
 	canaryDB    = "canary-pgpw-4b17c0e6a5"
+	canaryOIDC  = "canary-oidc-2a9e7f03d1"
+	canaryKey   = "canary-skey-6c58b1e0f7-0123456789abcdef"
 	canaryEmail = "demo@example.com"
 )
 
@@ -158,6 +160,9 @@ func canaryEnv(t *testing.T, dsn, base string) map[string]string {
 		"VGER_SHUTDOWN_TIMEOUT":   "10s",
 		"VGER_WORKER_CONCURRENCY": "2",
 		"VGER_DB_MAX_CONNS":       "6",
+		// Read even while sign-in is off: they must not leak either.
+		"VGER_OIDC_CLIENT_SECRET": canaryOIDC,
+		"VGER_SESSION_KEY":        canaryKey,
 	}
 }
 
@@ -404,10 +409,11 @@ func checkAll(t *testing.T, l *leakCheck, kind string, texts map[string]string) 
 // the server answers every GET route and every link its pages show, and
 // a "refresh now" goes from the server through River to the worker.
 func TestCanarySecretsNeverLeak(t *testing.T) {
+	start0 := time.Now()
 	t.Parallel()
 	ctx := t.Context()
 	start := time.Now().UTC().Truncate(time.Second)
-	s, err := sim.New(sim.Options{Seed: 11, Issues: 300, PRs: 80, Teams: 2, Faults: "500:0.02,502:0.01", Email: canaryEmail, APIToken: canaryJira,
+	s, err := sim.New(sim.Options{Seed: 11, Issues: 200, PRs: 60, Teams: 2, Faults: "500:0.02,502:0.01", Email: canaryEmail, APIToken: canaryJira,
 		GitHubToken: canaryGH, Now: func() time.Time { return start }})
 	if err != nil {
 		t.Fatal(err)
@@ -416,8 +422,8 @@ func TestCanarySecretsNeverLeak(t *testing.T) {
 	defer srv.Close()
 	dsn, dbSecret := canaryDSN(t)
 	cfg := loadConfig(t, canaryEnv(t, dsn, srv.URL))
-	leaks := newLeakCheck(canaryJira, canaryGH, dbSecret)
-	for _, want := range []string{canaryJira, canaryGH, dbSecret} {
+	leaks := newLeakCheck(canaryJira, canaryGH, dbSecret, canaryOIDC, canaryKey)
+	for _, want := range []string{canaryJira, canaryGH, dbSecret, canaryOIDC, canaryKey} {
 		if !slices.Contains(cfg.Secrets(), want) {
 			t.Fatalf("config.Secrets() lacks a configured secret (%d secrets)", len(cfg.Secrets()))
 		}
@@ -457,9 +463,11 @@ func TestCanarySecretsNeverLeak(t *testing.T) {
 	if boards == 0 || repos == 0 {
 		t.Fatalf("%d boards and %d repos: the test needs both", boards, repos)
 	}
+	t.Logf("phase: sync --all at %s", time.Since(start0).Round(time.Millisecond))
 	if err := app.Sync(ctx, cfg, log, &cli, app.SyncOptions{All: true}); err != nil {
 		t.Fatalf("sync --all: %v\n%s", err, cli.String())
 	}
+	t.Logf("phase: worker at %s", time.Since(start0).Round(time.Millisecond))
 	if err := app.Status(ctx, cfg, log, &cli, true); err != nil {
 		t.Fatal(err)
 	}
@@ -479,14 +487,16 @@ func TestCanarySecretsNeverLeak(t *testing.T) {
 	b := all[0]
 	// "Refresh now": server -> River -> worker.
 	page := "/teams/" + b.TeamSlug + "/boards/" + b.Slug
+	t.Logf("phase: refresh at %s", time.Since(start0).Round(time.Millisecond))
 	refreshed := post(t, r.base, page+"/refresh", url.Values{"back": {page}})
 	if !strings.HasPrefix(refreshed, "303") {
 		t.Fatalf("refresh: %s", refreshed)
 	}
 	waitJobs(t, r.pool, "the refresh", func(c map[string]int) bool { return c["sync_board:completed"] == boards+1 })
 
+	t.Logf("phase: crawl at %s", time.Since(start0).Round(time.Millisecond))
 	responses := crawl(t, r.base, append(routeTargets(t, b.TeamSlug, b.Slug),
-		page+"?from=not-a-date", page+"/chart/nonexistent.svg", "/no/such/page"), 1500)
+		page+"?from=not-a-date", page+"/chart/nonexistent.svg", "/no/such/page"), 300)
 	responses["POST refresh"] = refreshed
 	downloads := 0
 	for target, text := range responses {
@@ -500,6 +510,7 @@ func TestCanarySecretsNeverLeak(t *testing.T) {
 	if downloads < 10 {
 		t.Errorf("only %d CSV/SVG/JSON downloads crawled", downloads)
 	}
+	t.Logf("phase: shutdown at %s", time.Since(start0).Round(time.Millisecond))
 	for _, e := range r.shutdown() {
 		t.Errorf("server or worker: %s", e)
 		leaks.check(t, "server or worker error", e)
@@ -540,7 +551,7 @@ func TestCanarySecretsNeverLeakOnErrors(t *testing.T) {
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	dsn, dbSecret := canaryDSN(t)
-	leaks := newLeakCheck(canaryJira, canaryGH, canaryPAT, dbSecret)
+	leaks := newLeakCheck(canaryJira, canaryGH, canaryPAT, dbSecret, canaryOIDC, canaryKey)
 
 	// Set up a board and a repo with the right credentials first.
 	st, err := store.Open(ctx, dsn, store.Options{MaxConns: 2})
@@ -613,7 +624,7 @@ func TestCanarySecretsNeverLeakOnErrors(t *testing.T) {
 		return c["sync_board:errored"] >= 1 && c["sync_repo:errored"] >= 1
 	})
 	page := "/teams/" + b.TeamSlug + "/boards/" + b.Slug
-	responses := crawl(t, r.base, append(routeTargets(t, b.TeamSlug, b.Slug), page+"?from=bogus"), 1500)
+	responses := crawl(t, r.base, append(routeTargets(t, b.TeamSlug, b.Slug), page+"?from=bogus"), 250)
 	// Editor actions that ask JIRA or GitHub (everyone is an editor with
 	// VGER_AUTH=none on loopback).
 	responses["POST board create"] = post(t, r.base, "/teams/"+b.TeamSlug+"/boards", url.Values{"board": {fmt.Sprint(tb.ID)}, "name": {"Again"}})
@@ -667,7 +678,7 @@ func maps(base, over map[string]string) map[string]string {
 func TestCanaryBadConfigAndUnreachableDatabase(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	leaks := newLeakCheck(canaryJira, canaryGH, canaryPAT, canaryDB)
+	leaks := newLeakCheck(canaryJira, canaryGH, canaryPAT, canaryDB, canaryOIDC, canaryKey)
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	closed := ln.Addr().String()
 	ln.Close()
@@ -690,6 +701,8 @@ func TestCanaryBadConfigAndUnreachableDatabase(t *testing.T) {
 		// A token pasted into the wrong variable is not echoed either.
 		"token as GitHub URL": {"GITHUB_API_URL": "ftp://" + canaryGH + "@x/"},
 		"token as JIRA URL":   {"JIRA_URL": canaryJira},
+		"short session key":   {"VGER_SESSION_KEY": canaryOIDC},
+		"OIDC without issuer": {"VGER_AUTH": "oidc", "VGER_OIDC_CLIENT_SECRET": canaryOIDC, "VGER_OIDC_CLIENT_ID": canaryOIDC},
 	} {
 		_, err := config.Load(func(k string) (string, bool) { v, ok := maps(good, over)[k]; return v, ok })
 		if err == nil {
