@@ -356,6 +356,9 @@ var oidcSettings = []Setting{
 		Form: "a claim name, e.g. groups, roles or realm_access.roles",
 		set: func(c *Config, v string) error {
 			v = strings.TrimSpace(v)
+			if v == "" { // blank is no claim: editors by group would silently stop (found by FuzzLoad)
+				return errors.New("white space is not a claim name")
+			}
 			if strings.HasPrefix(v, ".") || strings.HasSuffix(v, ".") || strings.Contains(v, "..") || strings.IndexFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
 				return fmt.Errorf("%q is not a claim name", v)
 			}
@@ -622,9 +625,33 @@ func dsnPassword(v string) string {
 	if !strings.Contains(v, "=") {
 		return ""
 	}
-	for _, f := range strings.Fields(v) {
-		if p, ok := strings.CutPrefix(f, "password="); ok {
-			return strings.Trim(p, "'")
+	// key=value pairs; a value may be 'quoted', with \' and \\ inside.
+	for rest := strings.TrimSpace(v); rest != ""; rest = strings.TrimLeft(rest, " \t\n\r") {
+		key, after, ok := strings.Cut(rest, "=")
+		if !ok {
+			return ""
+		}
+		key, after = strings.TrimSpace(key), strings.TrimLeft(after, " \t")
+		var val strings.Builder
+		if strings.HasPrefix(after, "'") {
+			i := 1
+			for ; i < len(after) && after[i] != '\''; i++ {
+				if after[i] == '\\' && i+1 < len(after) {
+					i++
+				}
+				val.WriteByte(after[i])
+			}
+			rest = after[min(i+1, len(after)):]
+		} else {
+			end := strings.IndexAny(after, " \t\n\r")
+			if end < 0 {
+				end = len(after)
+			}
+			val.WriteString(after[:end])
+			rest = after[end:]
+		}
+		if key == "password" {
+			return val.String()
 		}
 	}
 	return ""

@@ -225,6 +225,8 @@ func TestSecretsOfConnectionStrings(t *testing.T) {
 	for dsn, want := range map[string][]string{
 		"host=/tmp port=5432 user=vger password=" + canary + " dbname=vger": {canary},
 		"host=/tmp user=vger password='" + canary + "' dbname=vger":         {canary},
+		"host=db password='" + canary + ` with \' quote' dbname=vger`:       {canary + ` with ' quote`},
+		"password = " + canary + " host=db":                                 {canary},
 		"postgres://vger@db/vger?password=" + canary:                        {canary},
 		"postgres://vger:" + canary + "@db/vger":                            {canary},
 		"postgres://vger@db/vger":                                           nil,
