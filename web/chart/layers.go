@@ -33,6 +33,10 @@ type Series struct {
 	Name  string
 	Style Style
 	Data  []Datum
+	// NoLegend leaves the series out of the legend (a part of another
+	// series, such as its hatched share; hatched bars still bring the
+	// layer's PartialLabel into the legend).
+	NoLegend bool
 }
 
 // Bars draws one bar per datum; several series are grouped side by side,
@@ -250,7 +254,9 @@ func (b *Bars) legend(r *renderer) []legendItem {
 	partial := ""
 	for i, s := range b.Series {
 		c := s.Style.color(Categorical(i).Color)
-		items = append(items, legendItem{kind: "bar", name: s.Name, style: s.Style, color: c})
+		if !s.NoLegend {
+			items = append(items, legendItem{kind: "bar", name: s.Name, style: s.Style, color: c})
+		}
 		for _, d := range s.Data {
 			if d.Partial && partial == "" {
 				partial = c
