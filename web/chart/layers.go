@@ -85,6 +85,13 @@ type Scatter struct {
 	// MaxDetailed is the largest point count drawn as separate elements;
 	// negative means always compact.
 	MaxDetailed int
+	// Details is a same-site path (starting with "/") of a JSON object
+	// that maps each point's full label to more hover text: its first
+	// string follows the label on the first line, the others are lines
+	// after the value and date. Compact layers only (detailed points have
+	// their Title); chart.js fetches it once, on the first hover, and sets
+	// it as text only. Anything but such a path is dropped.
+	Details string
 }
 
 // HLine is a horizontal reference line (a 50/80/90% likelihood). A full
