@@ -135,12 +135,13 @@ func (q *prQuarterly) scatterLayers(prURL func(string, int) string) []chart.Laye
 
 // pointDetails are the hover texts a compact scatterplot fetches (see
 // chart.Scatter.Details): per repo#number, the pull request's title.
-func (q *prQuarterly) pointDetails() map[string][]string {
-	out := make(map[string][]string, len(q.points))
+func (q *prQuarterly) pointDetails() []byte {
+	var pd pointsJSON
+	pd.b = make([]byte, 0, 70*len(q.points))
 	for _, pt := range q.points {
-		out[ref(pt.Repo, pt.Number)] = []string{q.d.Rows[pt.PR].Title}
+		pd.add(ref(pt.Repo, pt.Number), q.d.Rows[pt.PR].Title)
 	}
-	return out
+	return pd.done()
 }
 
 // detailsURL is where the compact scatterplot fetches its hover texts: the

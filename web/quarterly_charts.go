@@ -1,8 +1,9 @@
 package web
 
 import (
-	"fmt"
+	"math"
 	"slices"
+	"strconv"
 
 	"github.com/vger-dev/vger/internal/flow"
 	"github.com/vger-dev/vger/web/chart"
@@ -98,23 +99,25 @@ func (q *quarterly) blockedText(pt flow.ScatterPoint) string {
 	}
 	t := "Blocked: " + days(b) + " " + q.unit()
 	if b > 0 && pt.LeadTime > 0 {
-		t += fmt.Sprintf(" (%.0f%% of the lead time)", 100*b/pt.LeadTime)
+		t += " (" + strconv.FormatFloat(math.Round(100*b/pt.LeadTime), 'f', 0, 64) + "% of the lead time)"
 	}
 	return t
 }
 
 // pointDetails are the hover texts a compact scatterplot fetches (see
-// chart.Scatter.Details): per key, the summary and the blocked time.
-func (q *quarterly) pointDetails() map[string][]string {
-	out := make(map[string][]string, len(q.points))
+// chart.Scatter.Details), as JSON: per key, the summary and the blocked
+// time.
+func (q *quarterly) pointDetails() []byte {
+	var pd pointsJSON
+	pd.b = make([]byte, 0, 80*len(q.points))
 	for _, pt := range q.points {
-		d := []string{q.summary(pt)}
 		if b := q.blockedText(pt); b != "" {
-			d = append(d, b)
+			pd.add(pt.Key, q.summary(pt), b)
+		} else {
+			pd.add(pt.Key, q.summary(pt))
 		}
-		out[pt.Key] = d
 	}
-	return out
+	return pd.done()
 }
 
 // detailsURL is where the compact scatterplot fetches its hover texts: the

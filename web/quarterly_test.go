@@ -122,7 +122,7 @@ func TestQuarterlyNumbersMatchHandWork(t *testing.T) {
 	if a.Length() != 1 || a.AttrOr("target", "") != "_blank" || a.AttrOr("rel", "") != "noopener noreferrer" {
 		t.Fatalf("QTR-7's link: %d %q %q", a.Length(), a.AttrOr("target", ""), a.AttrOr("rel", ""))
 	}
-	if got := a.Find("title").Text(); got != "QTR-7 · Reopened login fix\n71.0 calendar days\nDone Tue 13 May 2025" {
+	if got := a.Find("title").Text(); got != "QTR-7 · Reopened login fix\n71.0 calendar days\nDone Tue 13 May 2025\nBlocked: 0.0 calendar days" {
 		t.Errorf("QTR-7's hover text %q", got)
 	}
 	if got := d.Find(`a[href$="/QTR-11"] title`).Text(); !strings.HasPrefix(got, `QTR-11 · <b>Fix</b> "login" & more`) {
