@@ -17,8 +17,8 @@ func AccessFromConfig(cfg *config.Config, addr net.Addr) (a Access, how string, 
 	case "none", "":
 		loop := isLoopback(addr)
 		if !loop && !cfg.AllowAnonymous {
-			return Access{}, "", false, &config.Error{Var: "VGER_AUTH", Form: "proxy, or none with VGER_ALLOW_ANONYMOUS=true",
-				Err: fmt.Errorf("none (no sign-in, everyone an editor) is allowed only on a loopback address, and %s is reachable from other machines: put Vger behind a sign-in proxy (VGER_AUTH=proxy), listen on 127.0.0.1, or set VGER_ALLOW_ANONYMOUS=true", addr)}
+			return Access{}, "", false, &config.Error{Var: "VGER_AUTH", Form: "oidc, proxy, or none with VGER_ALLOW_ANONYMOUS=true",
+				Err: fmt.Errorf("none (no sign-in, everyone an editor) is allowed only on a loopback address, and %s is reachable from other machines: sign people in (VGER_AUTH=oidc or proxy), listen on 127.0.0.1, or set VGER_ALLOW_ANONYMOUS=true", addr)}
 		}
 		msg := "sign-in is off (VGER_AUTH=none): everyone who can reach this server is an editor"
 		if !loop {
@@ -38,8 +38,36 @@ func AccessFromConfig(cfg *config.Config, addr net.Addr) (a Access, how string, 
 			cfg.AuthProxyUserHeader, cfg.AuthProxyHeader, strings.Join(trusted, ", "), editors)
 		return Access{Auth: Proxy{Trusted: cfg.TrustedProxies, UserHeader: cfg.AuthProxyUserHeader, EmailHeader: cfg.AuthProxyHeader},
 			Editors: cfg.Editors}, msg, len(cfg.Editors) == 0, nil
+	case "oidc":
+		key, keyVar := []byte(cfg.SessionKey), "VGER_SESSION_KEY"
+		if len(key) == 0 {
+			// Every web server has the client secret, so a key derived
+			// from it is shared without any state (NewOIDC runs it
+			// through HKDF; the label keeps it apart from the secret).
+			key, keyVar = []byte("vger session key from client secret\x00"+cfg.OIDCClientSecret), "VGER_OIDC_CLIENT_SECRET"
+		}
+		o, err := NewOIDC(OIDCOptions{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
+			RedirectURL: cfg.OIDCRedirectURL, Scopes: cfg.OIDCScopes, GroupsClaim: cfg.OIDCGroupsClaim, EditorGroups: cfg.EditorGroups,
+			SessionTTL: cfg.SessionTTL, Key: key})
+		if err != nil {
+			return Access{}, "", false, &config.Error{Var: "VGER_AUTH", Err: err}
+		}
+		var editors []string
+		if len(cfg.Editors) > 0 {
+			editors = append(editors, "VGER_EDITORS "+strings.Join(cfg.Editors, ", "))
+		}
+		if len(cfg.EditorGroups) > 0 {
+			editors = append(editors, "members of "+strings.Join(cfg.EditorGroups, ", ")+" (claim "+cfg.OIDCGroupsClaim+")")
+		}
+		who := "nobody can change anything (VGER_EDITORS and VGER_EDITOR_GROUPS are empty)"
+		if len(editors) > 0 {
+			who = "editors: " + strings.Join(editors, "; ")
+		}
+		msg := fmt.Sprintf("sign-in by OpenID Connect (VGER_AUTH=oidc) at %s as client %s, callback %s, sessions of %s keyed by %s; every signed-in user can view; %s",
+			cfg.OIDCIssuer, cfg.OIDCClientID, cfg.OIDCRedirectURL, cfg.SessionTTL, keyVar, who)
+		return Access{Auth: o, Editors: cfg.Editors, EditorGroups: cfg.EditorGroups}, msg, len(editors) == 0, nil
 	}
-	return Access{}, "", false, &config.Error{Var: "VGER_AUTH", Form: "none or proxy", Err: fmt.Errorf("%s sign-in is not built yet", cfg.Auth)}
+	return Access{}, "", false, &config.Error{Var: "VGER_AUTH", Form: "none, proxy or oidc", Err: fmt.Errorf("%q is not a sign-in mode", cfg.Auth)}
 }
 
 func isLoopback(addr net.Addr) bool {

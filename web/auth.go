@@ -37,6 +37,11 @@ type Identity struct {
 	Name      string // shown in pages and the audit log
 	Email     string // lower case; matched against the editors list
 	Anonymous bool   // VGER_AUTH=none: nobody signed in, everyone edits
+	// Groups are the identity provider's groups that matter to Vger
+	// (VGER_EDITOR_GROUPS the person belongs to).
+	Groups []string
+	// SignOut: Vger keeps the sign-in (VGER_AUTH=oidc), so it can end it.
+	SignOut bool
 }
 
 // User is the person behind a request, with their role.
@@ -71,8 +76,9 @@ type Authenticator interface {
 
 // Challenger is an Authenticator that can send a person who is not signed
 // in to sign in (OIDC's redirect to the provider) instead of the 403 page.
+// Its error (the provider cannot be reached) is shown as a page.
 type Challenger interface {
-	Challenge(w http.ResponseWriter, r *http.Request)
+	Challenge(w http.ResponseWriter, r *http.Request) error
 }
 
 // Access decides who may see and change what.
@@ -81,12 +87,20 @@ type Access struct {
 	// Editors lists who may change things: emails, "@domain" suffixes, or
 	// "*" for every signed-in user. Anonymous users are always editors.
 	Editors []string
+	// EditorGroups: members of any of these identity provider groups are
+	// editors too (VGER_AUTH=oidc).
+	EditorGroups []string
 }
 
 // RoleOf is the role of an identity.
 func (a Access) RoleOf(id Identity) Role {
 	if id.Anonymous {
 		return RoleEditor
+	}
+	for _, g := range id.Groups {
+		if slices.Contains(a.EditorGroups, g) {
+			return RoleEditor
+		}
 	}
 	email := strings.ToLower(id.Email)
 	for _, e := range a.Editors {
@@ -186,8 +200,19 @@ func (s *Server) requireRole(next http.Handler) http.Handler {
 		}
 		id, err := auth.Identify(r)
 		if err != nil {
-			if c, ok := auth.(Challenger); ok && safeMethod(r.Method) {
-				c.Challenge(w, r)
+			if c, ok := auth.(Challenger); ok {
+				// A page: off to sign in, and back. A change: refused,
+				// since a redirect would drop the form.
+				if safeMethod(r.Method) {
+					setRouteName(r, "sign_in")
+					if err := c.Challenge(w, r); err != nil {
+						s.writeError(w, r, err)
+					}
+					return
+				}
+				setRouteName(r, "unauthorized")
+				s.writeError(w, r, &Error{Status: http.StatusUnauthorized, Heading: "Not signed in",
+					Message: err.Error() + " Nothing was changed: sign in, then make the change again.", SignIn: "/auth/login"})
 				return
 			}
 			setRouteName(r, "forbidden")

@@ -38,11 +38,12 @@ type env struct {
 }
 
 type envOpts struct {
-	sim    bool
-	issues int
-	github bool             // the simulated GitHub behind the sources too
-	worker bool             // run River workers (browser tests)
-	now    func() time.Time // the simulated clock's start (default sim.DefaultStart)
+	sim     bool
+	issues  int
+	github  bool             // the simulated GitHub behind the sources too
+	worker  bool             // run River workers (browser tests)
+	now     func() time.Time // the simulated clock's start (default sim.DefaultStart)
+	hostile bool             // the simulator puts XSS payloads into every name (sim.Options.Hostile)
 }
 
 func newEnv(t *testing.T, o envOpts) *env {
@@ -54,7 +55,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 		if o.issues == 0 {
 			o.issues = 200
 		}
-		sm, err := sim.New(sim.Options{Seed: 7, Issues: o.issues, PRs: 120, Now: o.now})
+		sm, err := sim.New(sim.Options{Seed: 7, Issues: o.issues, PRs: 120, Now: o.now, Hostile: o.hostile})
 		if err != nil {
 			t.Fatal(err)
 		}

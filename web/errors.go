@@ -21,6 +21,7 @@ type Error struct {
 	Message string
 	Param   string
 	Allowed string
+	SignIn  string // a link to sign in (again), when that is the way out
 	Err     error
 }
 
@@ -75,7 +76,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	id := middleware.GetReqID(r.Context())
 	if e.Status >= 500 {
-		s.Log.Error("request failed", "path", r.URL.Path, "status", e.Status, "request_id", id, "err", config.Mask(err.Error(), s.Secrets...))
+		detail := err.Error()
+		if e.Err != nil && err == error(e) {
+			detail += ": " + e.Err.Error()
+		}
+		s.Log.Error("request failed", "path", r.URL.Path, "status", e.Status, "request_id", id, "err", config.Mask(detail, s.Secrets...))
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -87,6 +92,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		Message: config.Mask(e.Message, s.Secrets...),
 		Param:   e.Param,
 		Allowed: e.Allowed,
+		SignIn:  e.SignIn,
 		ID:      id,
 	}
 	if r.Method == http.MethodHead {

@@ -31,7 +31,7 @@ func viewer(u User) views.Viewer {
 	if u.Role == RoleNone {
 		return views.Viewer{}
 	}
-	return views.Viewer{Name: u.Name, Role: u.Role.String(), CanEdit: u.CanEdit(), Anonymous: u.Anonymous}
+	return views.Viewer{Name: u.Name, Role: u.Role.String(), CanEdit: u.CanEdit(), Anonymous: u.Anonymous, SignOut: u.SignOut}
 }
 
 // redirect answers a form POST: 303 to a page (POST/redirect/GET), with a

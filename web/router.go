@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"io/fs"
 	"net/http"
 
@@ -37,6 +38,14 @@ func (s *Server) Routes() http.Handler {
 	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
+
+	// Signing in and out (VGER_AUTH=oidc): no session needed, since this
+	// is how one starts and ends.
+	if s.oidc() != nil {
+		r.Get("/auth/login", s.handle("auth_login", s.authLogin))
+		r.Get("/auth/callback", s.handle("auth_callback", s.authCallback))
+		r.Post("/auth/logout", s.handle("auth_logout", s.authLogout))
+	}
 
 	// Pages: every one needs a signed-in user; anything but GET an editor.
 	r.Group(func(r chi.Router) {
@@ -139,3 +148,21 @@ func (s *Server) metricsHandler() http.Handler {
 }
 
 var _ prometheus.Gatherer = (*prometheus.Registry)(nil)
+
+// GETRoutes lists the route patterns of a handler made by Routes that
+// answer GET, in the route table's order (e.g. /teams/{team}/boards/{board}/flow),
+// so that tests sweep every page, including ones added later.
+func GETRoutes(h http.Handler) ([]string, error) {
+	rs, ok := h.(chi.Routes)
+	if !ok {
+		return nil, fmt.Errorf("GETRoutes: %T is not a chi router", h)
+	}
+	var out []string
+	err := chi.Walk(rs, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if method == http.MethodGet {
+			out = append(out, route)
+		}
+		return nil
+	})
+	return out, err
+}

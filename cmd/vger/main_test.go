@@ -78,6 +78,34 @@ func TestServeRefusesAnonymousAccessOffLoopback(t *testing.T) {
 	}
 }
 
+// VGER_AUTH=oidc without what it needs stops at start in one line naming
+// the missing variable; complete, it passes the access check.
+func TestServeOIDCConfiguration(t *testing.T) {
+	t.Parallel()
+	oidc := []string{"VGER_AUTH=oidc", "VGER_ADDR=0.0.0.0:0", "DATABASE_URL=postgres://nope:1/x"}
+	for _, tc := range []struct {
+		env     []string
+		wantVar string
+	}{
+		{nil, "VGER_OIDC_ISSUER"},
+		{[]string{"VGER_OIDC_ISSUER=https://login.example.com"}, "VGER_OIDC_CLIENT_ID"},
+		{[]string{"VGER_OIDC_ISSUER=https://login.example.com", "VGER_OIDC_CLIENT_ID=vger"}, "VGER_OIDC_REDIRECT_URL"},
+		{[]string{"VGER_OIDC_ISSUER=https://login.example.com", "VGER_OIDC_CLIENT_ID=vger", "VGER_OIDC_REDIRECT_URL=https://vger.example.com/auth/callback"}, "VGER_SESSION_KEY"},
+		{[]string{"VGER_OIDC_ISSUER=https://login.example.com", "VGER_OIDC_CLIENT_ID=vger", "VGER_OIDC_REDIRECT_URL=https://vger.example.com/callback"}, "VGER_OIDC_REDIRECT_URL"},
+	} {
+		out, code := vger(t, append(append([]string{}, oidc...), tc.env...), "serve")
+		if code != exitUsage || !strings.Contains(out, tc.wantVar) || strings.Count(strings.TrimSpace(out), "\n") != 0 {
+			t.Errorf("%v: exit %d, output %q (want exit 2 naming %s)", tc.env, code, out, tc.wantVar)
+		}
+	}
+	// Complete: the access check passes and the database is what fails.
+	out, code := vger(t, append(oidc, "VGER_OIDC_ISSUER=https://login.example.com", "VGER_OIDC_CLIENT_ID=vger",
+		"VGER_OIDC_CLIENT_SECRET=0123456789abcdef0123", "VGER_OIDC_REDIRECT_URL=https://vger.example.com/auth/callback"), "serve")
+	if code != exitFailure || !strings.Contains(out, "not reachable") || strings.Contains(out, "0123456789abcdef0123") {
+		t.Fatalf("complete oidc: exit %d, output %q", code, out)
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{

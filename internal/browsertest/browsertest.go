@@ -96,6 +96,13 @@ func Close() {
 // screenshot goes to $VGER_SCREENSHOT_DIR (default: the OS temp dir).
 func Tab(t *testing.T) context.Context {
 	t.Helper()
+	return TabFor(t, 60*time.Second)
+}
+
+// TabFor is Tab with a longer life, for a test that visits many pages in
+// one tab (a slow CI machine must not cut it short).
+func TabFor(t *testing.T, life time.Duration) context.Context {
+	t.Helper()
 	once.Do(start)
 	if startErr != nil {
 		if os.Getenv("CI") == "true" {
@@ -104,7 +111,7 @@ func Tab(t *testing.T) context.Context {
 		t.Skipf("browsertest: %v", startErr)
 	}
 	ctx, cancel := chromedp.NewContext(browserCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, life)
 	t.Cleanup(func() {
 		if t.Failed() {
 			if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {

@@ -10,9 +10,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Config is every setting of Vger. The zero value is not useful: use Load.
@@ -49,6 +51,16 @@ type Config struct {
 	AuthProxyUserHeader string // the user-name header
 	TrustedProxies      []netip.Prefix
 	Editors             []string // emails, @domain suffixes, or "*"
+
+	OIDCIssuer       string   // the provider's issuer URL (discovery at /.well-known/openid-configuration)
+	OIDCClientID     string   // Vger's client id at the provider
+	OIDCClientSecret string   // empty: a public client (PKCE only)
+	OIDCRedirectURL  string   // https://vger.example.com/auth/callback, as registered at the provider
+	OIDCScopes       []string // always includes openid
+	OIDCGroupsClaim  string   // the ID token claim listing the user's groups (dots reach into objects)
+	EditorGroups     []string // members of any of these groups are editors
+	SessionTTL       time.Duration
+	SessionKey       string // empty: derived from the client secret
 }
 
 // Setting describes one environment variable.
@@ -82,7 +94,9 @@ func (e *Error) Unwrap() error { return e.Err }
 // Settings lists every environment variable Vger reads, in documentation order.
 func Settings() []Setting { return settings }
 
-var settings = []Setting{
+var settings = slices.Concat(coreSettings, oidcSettings)
+
+var coreSettings = []Setting{
 	{Name: "DATABASE_URL", Help: "PostgreSQL connection URL. Empty: Vger runs its own private PostgreSQL cluster under VGER_DATA_DIR from the machine's PostgreSQL server binaries.",
 		Form: "postgres://user:password@host:5432/dbname", Secret: true,
 		set: func(c *Config, v string) error { c.DatabaseURL = v; return checkPostgresURL(v) },
@@ -208,7 +222,7 @@ var settings = []Setting{
 		Form: "a number of requests per second, 0 to 1000",
 		set:  floatRange(func(c *Config) *float64 { return &c.GitHubRate }, 0, 1000),
 		get:  func(c *Config) string { return strconv.FormatFloat(c.GitHubRate, 'f', -1, 64) }},
-	{Name: "VGER_AUTH", Default: "none", Help: "Sign-in: none (no sign-in: everyone who can reach the server is an editor; allowed on a loopback address, or with VGER_ALLOW_ANONYMOUS=true), proxy (an authenticating reverse proxy such as oauth2-proxy sets the user's name and email headers; trusted only from VGER_TRUSTED_PROXIES), or oidc (not built yet).",
+	{Name: "VGER_AUTH", Default: "none", Help: "Sign-in: none (no sign-in: everyone who can reach the server is an editor; allowed on a loopback address, or with VGER_ALLOW_ANONYMOUS=true), proxy (an authenticating reverse proxy such as oauth2-proxy sets the user's name and email headers; trusted only from VGER_TRUSTED_PROXIES), or oidc (OpenID Connect: people sign in at an identity provider such as Keycloak, Okta, Entra ID or Google; see VGER_OIDC_*).",
 		Form: "none, proxy or oidc",
 		set:  oneOf(func(c *Config) *string { return &c.Auth }, "none", "proxy", "oidc"),
 		get:  func(c *Config) string { return c.Auth }},
@@ -255,7 +269,7 @@ var settings = []Setting{
 		Form: "an HTTP header name",
 		set:  headerName(func(c *Config) *string { return &c.AuthProxyUserHeader }),
 		get:  func(c *Config) string { return c.AuthProxyUserHeader }},
-	{Name: "VGER_EDITORS", Help: "With VGER_AUTH=proxy: who may change teams, boards and settings and trigger refreshes; every other signed-in user can view. Empty: nobody edits. (With VGER_AUTH=none everyone is an editor.)",
+	{Name: "VGER_EDITORS", Help: "With VGER_AUTH=proxy or oidc: who may change teams, boards and settings and trigger refreshes; every other signed-in user can view. Empty: nobody edits. (With VGER_AUTH=none everyone is an editor.)",
 		Form: "comma-separated emails, @domain suffixes, or * for every signed-in user",
 		set: func(c *Config, v string) error {
 			c.Editors = nil
@@ -272,6 +286,142 @@ var settings = []Setting{
 			return nil
 		},
 		get: func(c *Config) string { return strings.Join(c.Editors, ",") }},
+}
+
+// oidcSettings are the settings of VGER_AUTH=oidc, documented after the
+// editors list.
+var oidcSettings = []Setting{
+	{Name: "VGER_OIDC_ISSUER", Help: "With VGER_AUTH=oidc: the identity provider's issuer URL; Vger reads ISSUER/.well-known/openid-configuration. Required with VGER_AUTH=oidc.",
+		Form: "an https URL (http only for a provider on a loopback address), e.g. https://login.example.com/realms/main",
+		set: func(c *Config, v string) error {
+			u, err := secureURL(v)
+			if err != nil {
+				return err
+			}
+			if u.RawQuery != "" || u.Fragment != "" {
+				return fmt.Errorf("%q has a query or fragment; an issuer has neither", v)
+			}
+			c.OIDCIssuer = strings.TrimSpace(v)
+			return nil
+		},
+		get: func(c *Config) string { return c.OIDCIssuer }},
+	{Name: "VGER_OIDC_CLIENT_ID", Help: "With VGER_AUTH=oidc: Vger's client id, as registered at the identity provider. Required with VGER_AUTH=oidc.",
+		Form: "the client id given by the identity provider",
+		set: func(c *Config, v string) error {
+			v = strings.TrimSpace(v)
+			if len(v) > 256 || strings.IndexFunc(v, unicode.IsControl) >= 0 {
+				return fmt.Errorf("%q is not a client id", v)
+			}
+			c.OIDCClientID = v
+			return nil
+		},
+		get: func(c *Config) string { return c.OIDCClientID }},
+	{Name: "VGER_OIDC_CLIENT_SECRET", Help: "With VGER_AUTH=oidc: Vger's client secret at the identity provider (a confidential client). Empty: a public client, protected by PKCE alone; VGER_SESSION_KEY is then required. Also read from VGER_OIDC_CLIENT_SECRET_FILE.",
+		Secret: true,
+		set:    func(c *Config, v string) error { c.OIDCClientSecret = v; return nil },
+		get:    func(c *Config) string { return c.OIDCClientSecret }},
+	{Name: "VGER_OIDC_REDIRECT_URL", Help: "With VGER_AUTH=oidc: the address of Vger's sign-in callback as people's browsers reach it, registered at the identity provider as the redirect URI. Its path is /auth/callback. Session cookies are marked Secure when it is https. Required with VGER_AUTH=oidc.",
+		Form: "an https URL ending in /auth/callback (http only on a loopback address), e.g. https://vger.example.com/auth/callback",
+		set: func(c *Config, v string) error {
+			u, err := secureURL(v)
+			if err != nil {
+				return err
+			}
+			if u.Path != "/auth/callback" || u.RawQuery != "" || u.Fragment != "" {
+				return fmt.Errorf("%q does not end in /auth/callback", v)
+			}
+			c.OIDCRedirectURL = strings.TrimSpace(v)
+			return nil
+		},
+		get: func(c *Config) string { return c.OIDCRedirectURL }},
+	{Name: "VGER_OIDC_SCOPES", Default: "openid email profile", Help: "With VGER_AUTH=oidc: the scopes Vger asks for. Add the one that puts groups in the ID token if your provider needs it (e.g. groups).",
+		Form: "space- or comma-separated scopes including openid",
+		set: func(c *Config, v string) error {
+			c.OIDCScopes = nil
+			for _, sc := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+				if strings.ContainsAny(sc, "\"") || strings.IndexFunc(sc, unicode.IsControl) >= 0 {
+					return fmt.Errorf("%q is not a scope", sc)
+				}
+				if !slices.Contains(c.OIDCScopes, sc) {
+					c.OIDCScopes = append(c.OIDCScopes, sc)
+				}
+			}
+			if !slices.Contains(c.OIDCScopes, "openid") {
+				return fmt.Errorf("%q lacks openid", v)
+			}
+			return nil
+		},
+		get: func(c *Config) string { return strings.Join(c.OIDCScopes, " ") }},
+	{Name: "VGER_OIDC_GROUPS_CLAIM", Default: "groups", Help: "With VGER_AUTH=oidc: the ID token claim that lists the user's groups (or roles), matched against VGER_EDITOR_GROUPS; a dotted name reaches into an object (e.g. realm_access.roles).",
+		Form: "a claim name, e.g. groups, roles or realm_access.roles",
+		set: func(c *Config, v string) error {
+			v = strings.TrimSpace(v)
+			if strings.HasPrefix(v, ".") || strings.HasSuffix(v, ".") || strings.Contains(v, "..") || strings.IndexFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+				return fmt.Errorf("%q is not a claim name", v)
+			}
+			c.OIDCGroupsClaim = v
+			return nil
+		},
+		get: func(c *Config) string { return c.OIDCGroupsClaim }},
+	{Name: "VGER_EDITOR_GROUPS", Help: "With VGER_AUTH=oidc: members of any of these groups (read from VGER_OIDC_GROUPS_CLAIM, compared exactly) are editors, as well as the people in VGER_EDITORS.",
+		Form: "comma-separated group names",
+		set: func(c *Config, v string) error {
+			c.EditorGroups = nil
+			for _, g := range strings.Split(v, ",") {
+				g = strings.TrimSpace(g)
+				if g == "" {
+					continue
+				}
+				if len(g) > 256 || strings.IndexFunc(g, unicode.IsControl) >= 0 {
+					return fmt.Errorf("%q is not a group name", g)
+				}
+				c.EditorGroups = append(c.EditorGroups, g)
+			}
+			return nil
+		},
+		get: func(c *Config) string { return strings.Join(c.EditorGroups, ",") }},
+	{Name: "VGER_SESSION_TTL", Default: "12h", Help: "With VGER_AUTH=oidc: how long a sign-in lasts; then the next page sends the person to the identity provider again.",
+		Form: "a Go duration from 5m to 720h, e.g. 12h",
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(strings.TrimSpace(v))
+			if err != nil || d < 5*time.Minute || d > 720*time.Hour {
+				return fmt.Errorf("%q is not a duration from 5m to 720h", v)
+			}
+			c.SessionTTL = d
+			return nil
+		},
+		get: func(c *Config) string { return c.SessionTTL.String() }},
+	{Name: "VGER_SESSION_KEY", Help: "With VGER_AUTH=oidc: the key that signs and encrypts session cookies, the same on every web server (e.g. openssl rand -base64 32). Empty: derived from VGER_OIDC_CLIENT_SECRET, so servers sharing the client secret share sessions and rotating the secret signs everyone out. Also read from VGER_SESSION_KEY_FILE.",
+		Form: "at least 32 characters", Secret: true,
+		set: func(c *Config, v string) error {
+			if len(v) < 32 {
+				return fmt.Errorf("the key has %d characters, fewer than 32", len(v))
+			}
+			c.SessionKey = v
+			return nil
+		},
+		get: func(c *Config) string { return c.SessionKey }},
+}
+
+// secureURL accepts an https URL, or an http one whose host is a loopback
+// address (a provider or Vger on the same machine, and tests): tokens and
+// cookies must not cross a network in clear text.
+func secureURL(v string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(v))
+	if err != nil || u.Host == "" || u.User != nil {
+		return nil, fmt.Errorf("%q is not an https URL", v)
+	}
+	switch u.Scheme {
+	case "https":
+		return u, nil
+	case "http":
+		h := u.Hostname()
+		if ip, err := netip.ParseAddr(h); (err == nil && ip.IsLoopback()) || h == "localhost" {
+			return u, nil
+		}
+		return nil, fmt.Errorf("%q is plain http to another machine", v)
+	}
+	return nil, fmt.Errorf("%q is not an https URL", v)
 }
 
 // Load reads every setting from getenv, applying defaults, and returns the
@@ -324,9 +474,20 @@ func (c *Config) validate() error {
 	}
 	switch c.Auth {
 	case "oidc":
-		// OIDC arrives with its own issue; refusing here is honest, where
-		// accepting would silently leave the site open.
-		return &Error{Var: "VGER_AUTH", Form: "none or proxy", Err: errors.New("oidc sign-in is not built yet")}
+		if c.OIDCIssuer == "" {
+			return &Error{Var: "VGER_OIDC_ISSUER", Form: "an https URL", Err: errors.New("VGER_AUTH=oidc needs the identity provider's issuer URL")}
+		}
+		if c.OIDCClientID == "" {
+			return &Error{Var: "VGER_OIDC_CLIENT_ID", Form: "the client id given by the identity provider", Err: errors.New("VGER_AUTH=oidc needs Vger's client id at the identity provider")}
+		}
+		if c.OIDCRedirectURL == "" {
+			return &Error{Var: "VGER_OIDC_REDIRECT_URL", Form: "an https URL ending in /auth/callback",
+				Err: errors.New("VGER_AUTH=oidc needs the callback address registered at the identity provider")}
+		}
+		if c.SessionKey == "" && len(c.OIDCClientSecret) < 16 {
+			return &Error{Var: "VGER_SESSION_KEY", Form: "at least 32 characters",
+				Err: errors.New("without a client secret of at least 16 characters to derive it from, VGER_AUTH=oidc needs a session key shared by every web server")}
+		}
 	case "proxy":
 		if len(c.TrustedProxies) == 0 {
 			return &Error{Var: "VGER_TRUSTED_PROXIES", Form: "comma-separated IP addresses or CIDRs",

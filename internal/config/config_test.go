@@ -59,6 +59,24 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{"VGER_TRUSTED_PROXIES", "10.0.0.0/33", "IP addresses or CIDRs"},
 		{"VGER_TRUSTED_PROXIES", "proxy.internal", "IP addresses or CIDRs"},
 		{"VGER_AUTH_PROXY_USER_HEADER", "X User", "header name"},
+		{"VGER_OIDC_ISSUER", "login.example.com", "https URL"},
+		{"VGER_OIDC_ISSUER", "http://login.example.com", "https URL"},
+		{"VGER_OIDC_ISSUER", "https://login.example.com/?tenant=1", "https URL"},
+		{"VGER_OIDC_ISSUER", "https://user:pw@login.example.com", "https URL"},
+		{"VGER_OIDC_CLIENT_ID", "vger\x00", "client id"},
+		{"VGER_OIDC_REDIRECT_URL", "https://vger.example.com/callback", "/auth/callback"},
+		{"VGER_OIDC_REDIRECT_URL", "https://vger.example.com/auth/callback?x=1", "/auth/callback"},
+		{"VGER_OIDC_REDIRECT_URL", "http://vger.example.com/auth/callback", "https URL"},
+		{"VGER_OIDC_REDIRECT_URL", "ftp://vger.example.com/auth/callback", "https URL"},
+		{"VGER_OIDC_SCOPES", "email profile", "including openid"},
+		{"VGER_OIDC_SCOPES", "openid \"x", "including openid"},
+		{"VGER_OIDC_GROUPS_CLAIM", "realm access", "claim name"},
+		{"VGER_OIDC_GROUPS_CLAIM", "realm_access.", "claim name"},
+		{"VGER_EDITOR_GROUPS", "ops,\x01bad", "group names"},
+		{"VGER_SESSION_TTL", "forever", "from 5m to 720h"},
+		{"VGER_SESSION_TTL", "1m", "from 5m to 720h"},
+		{"VGER_SESSION_TTL", "1000h", "from 5m to 720h"},
+		{"VGER_SESSION_KEY", "short", "at least 32 characters"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
@@ -157,7 +175,14 @@ func TestAuthModes(t *testing.T) {
 		{"none by default", nil, "", ""},
 		{"proxy needs its addresses", map[string]string{"VGER_AUTH": "proxy"}, "VGER_TRUSTED_PROXIES", "set them"},
 		{"proxy with addresses", map[string]string{"VGER_AUTH": "proxy", "VGER_TRUSTED_PROXIES": "10.0.0.5, 192.168.0.0/16,::1"}, "", ""},
-		{"oidc is not built yet", map[string]string{"VGER_AUTH": "oidc"}, "VGER_AUTH", "not built yet"},
+		{"oidc needs an issuer", map[string]string{"VGER_AUTH": "oidc"}, "VGER_OIDC_ISSUER", "issuer URL"},
+		{"oidc needs a client id", oidcEnv("VGER_OIDC_CLIENT_ID", ""), "VGER_OIDC_CLIENT_ID", "client id"},
+		{"oidc needs a redirect URL", oidcEnv("VGER_OIDC_REDIRECT_URL", ""), "VGER_OIDC_REDIRECT_URL", "callback address"},
+		{"oidc needs a key or a secret", oidcEnv("VGER_OIDC_CLIENT_SECRET", ""), "VGER_SESSION_KEY", "shared by every web server"},
+		{"oidc needs a key or a long secret", oidcEnv("VGER_OIDC_CLIENT_SECRET", "short"), "VGER_SESSION_KEY", "at least 16 characters"},
+		{"oidc public client with a key", oidcEnv("VGER_OIDC_CLIENT_SECRET", "", "VGER_SESSION_KEY", strings.Repeat("k", 32)), "", ""},
+		{"oidc", oidcEnv(), "", ""},
+		{"oidc on a loopback provider", oidcEnv("VGER_OIDC_ISSUER", "http://127.0.0.1:5556/dex", "VGER_OIDC_REDIRECT_URL", "http://localhost:8080/auth/callback"), "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,6 +191,10 @@ func TestAuthModes(t *testing.T) {
 			if tt.wantVar == "" {
 				if err != nil {
 					t.Fatal(err)
+				}
+				if tt.env["VGER_AUTH"] == "oidc" && (c.OIDCIssuer != tt.env["VGER_OIDC_ISSUER"] || c.OIDCClientID != "vger" ||
+					strings.Join(c.OIDCScopes, " ") != "openid email profile" || c.OIDCGroupsClaim != "groups" || c.SessionTTL != 12*time.Hour) {
+					t.Fatalf("oidc settings %+v", c)
 				}
 				if tt.env["VGER_AUTH"] == "proxy" && (len(c.TrustedProxies) != 3 || c.TrustedProxies[0].String() != "10.0.0.5/32" || c.TrustedProxies[2].String() != "::1/128") {
 					t.Fatalf("trusted proxies %v", c.TrustedProxies)
@@ -184,5 +213,70 @@ func TestAuthModes(t *testing.T) {
 	}
 	if strings.Join(c.Editors, " ") != "* alice@example.com @corp.example" || !c.AllowAnonymous {
 		t.Fatalf("editors %q anonymous %v", c.Editors, c.AllowAnonymous)
+	}
+}
+
+// oidcEnv is a complete VGER_AUTH=oidc configuration, with the given
+// variables replaced (name, value pairs).
+func oidcEnv(kv ...string) map[string]string {
+	m := map[string]string{
+		"VGER_AUTH":               "oidc",
+		"VGER_OIDC_ISSUER":        "https://login.example.com/realms/main",
+		"VGER_OIDC_CLIENT_ID":     "vger",
+		"VGER_OIDC_CLIENT_SECRET": "client-secret-0123456789",
+		"VGER_OIDC_REDIRECT_URL":  "https://vger.example.com/auth/callback",
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
+func TestOIDCSettings(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(oidcEnv("VGER_OIDC_SCOPES", "openid, email groups openid", "VGER_OIDC_GROUPS_CLAIM", "realm_access.roles",
+		"VGER_EDITOR_GROUPS", " vger-editors, Platform Team ,", "VGER_SESSION_TTL", "8h")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(c.OIDCScopes, "|") != "openid|email|groups" || c.OIDCGroupsClaim != "realm_access.roles" ||
+		strings.Join(c.EditorGroups, "|") != "vger-editors|Platform Team" || c.SessionTTL != 8*time.Hour {
+		t.Fatalf("settings %+v", c)
+	}
+	// The client secret and the session key are secrets: from files too,
+	// masked when printed, scrubbed from logs.
+	dir := t.TempDir()
+	const secret, key = "canary-client-secret-1234", "canary-session-key-0123456789abcdef"
+	for name, v := range map[string]string{"secret": secret, "key": key} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(v+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := oidcEnv("VGER_OIDC_CLIENT_SECRET", "", "VGER_OIDC_CLIENT_SECRET_FILE", filepath.Join(dir, "secret"), "VGER_SESSION_KEY_FILE", filepath.Join(dir, "key"))
+	c, err = Load(env(e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.OIDCClientSecret != secret || c.SessionKey != key {
+		t.Fatalf("from files: %q %q", c.OIDCClientSecret, c.SessionKey)
+	}
+	var all strings.Builder
+	for _, r := range c.Rows() {
+		all.WriteString(r.Name + "=" + r.Value + "\n")
+	}
+	if strings.Contains(all.String(), secret) || strings.Contains(all.String(), key) || !strings.Contains(all.String(), "VGER_OIDC_CLIENT_SECRET=********") {
+		t.Fatalf("secrets printed:\n%s", all.String())
+	}
+	if got := Mask("token exchange with "+secret+" and "+key, c.Secrets()...); strings.Contains(got, secret) || strings.Contains(got, key) {
+		t.Fatalf("Mask left a secret: %q", got)
+	}
+	e["VGER_OIDC_CLIENT_SECRET"] = secret
+	if _, err := Load(env(e)); err == nil || !strings.Contains(err.Error(), "VGER_OIDC_CLIENT_SECRET") {
+		t.Fatalf("both the secret and its file: %v", err)
+	}
+	// A refused session key is not echoed.
+	_, err = Load(env(oidcEnv("VGER_SESSION_KEY", "canary-short")))
+	if err == nil || strings.Contains(err.Error(), "canary-short") {
+		t.Fatalf("error leaks the key or is nil: %v", err)
 	}
 }

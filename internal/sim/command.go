@@ -33,6 +33,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&o.GitHubToken, "github-token", "sim-github-token", "GitHub token (Authorization: Bearer or token)")
 	fs.IntVar(&o.GitHubRESTLimit, "github-rest-limit", 5000, "GitHub REST requests per hour (primary rate limit)")
 	fs.IntVar(&o.GitHubGraphQLLimit, "github-graphql-limit", 5000, "GitHub GraphQL points per hour (primary rate limit)")
+	fs.BoolVar(&o.Hostile, "hostile", false, "put XSS and CSV-formula payloads into every name and summary (security tests)")
 	start := fs.String("start", DefaultStart.Format(time.RFC3339), "simulated clock start (RFC 3339)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

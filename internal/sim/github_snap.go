@@ -125,7 +125,11 @@ func (s *Sim) buildGHSnapshot(now int64) *ghSnapshot {
 			}
 			last = c
 			rt := relTag{at: sec(at), id: 1<<40 | uint64(day), kind: tkNightly}
-			tags = append(tags, ghTag{relTag: rt, name: rt.name(), commit: c})
+			name := rt.name()
+			if hp := s.world.hostile; len(hp) > 0 {
+				name += "-" + hostile(hp, hoTag+int(day)) // git allows <, >, quotes and = in a ref
+			}
+			tags = append(tags, ghTag{relTag: rt, name: name, commit: c})
 		})
 		sort.SliceStable(tags, func(a, b int) bool { return tags[a].at < tags[b].at })
 		sn.tags[repo.idx] = tags

@@ -113,7 +113,7 @@ func (c *rctx) category(j *jw, sc statusCategory) {
 }
 
 func (c *rctx) statusObj(j *jw, i int16) {
-	s := statuses[i]
+	s := c.s.world.stat[i]
 	j.obj()
 	j.kstr("self", c.api()+"/status/"+s.ID)
 	j.kstr("description", s.Description)
@@ -133,7 +133,7 @@ func (c *rctx) statusObj(j *jw, i int16) {
 }
 
 func (c *rctx) typeObj(j *jw, i uint8) {
-	t := issueTypes[i]
+	t := c.s.world.types[i]
 	j.obj()
 	j.kstr("self", c.api()+"/issuetype/"+t.ID)
 	j.kstr("id", t.ID)
@@ -595,7 +595,7 @@ func (c *rctx) history(j *jw, idx int32, k int, ev []event, want map[string]bool
 			r := c.lastResolution(ev[:k])
 			item("resolution", "jira", "resolution", ps(r.ID), ps(r.Name), nil, nil)
 		}
-		f, t := statuses[e.from], statuses[e.to]
+		f, t := c.s.world.stat[e.from], c.s.world.stat[e.to]
 		item("status", "jira", "status", ps(f.ID), ps(f.Name), ps(t.ID), ps(t.Name))
 	case evMove:
 		from := c.s.world.Teams[c.snap.v.hdr[idx].team]
@@ -606,7 +606,7 @@ func (c *rctx) history(j *jw, idx int32, k int, ev []event, want map[string]bool
 		item("Key", "jira", "issuekey", nil, ps(oldKey), nil, ps(newKey))
 		item("Workflow", "jira", "workflow", ps(strconv.Itoa(10100+from.Index)), ps(from.ProjectKey+" Workflow"), ps(strconv.Itoa(10100+to.Index)), ps(to.ProjectKey+" Workflow"))
 		if e.from != e.to {
-			f, t := statuses[e.from], statuses[e.to]
+			f, t := c.s.world.stat[e.from], c.s.world.stat[e.to]
 			item("status", "jira", "status", ps(f.ID), ps(f.Name), ps(t.ID), ps(t.Name))
 		}
 	case evFlag:

@@ -42,6 +42,11 @@ type Options struct {
 	Sleep func(time.Duration)
 	// Wall is real time for the rate limiter and its reset headers (default time.Now).
 	Wall func() time.Time
+	// Hostile puts the payloads of hostile.txt (Payloads) into every name the product shows:
+	// issue summaries (so PR titles), status, issue type, project, board and column names,
+	// user display names (so GitHub logins), repository descriptions and nightly tag names.
+	// Keys, ids and slugs stay clean. Off, the simulation is unchanged.
+	Hostile bool
 }
 
 // DefaultStart is the simulated clock's start when Options.Now is nil: fixed, so that runs repeat.
@@ -141,7 +146,11 @@ func New(opts Options) (*Sim, error) {
 	if opts.Now != nil {
 		start = opts.Now()
 	}
-	w, err := newWorld(opts.Seed, opts.Teams, opts.Email, opts.UserTZ)
+	var hp []string
+	if opts.Hostile {
+		hp = Payloads()
+	}
+	w, err := newWorld(opts.Seed, opts.Teams, opts.Email, opts.UserTZ, hp)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func (g *generator) summary(i int32, typ uint8) string {
 	for len(s) > 0 && s[len(s)-1] == ' ' {
 		s = s[:len(s)-1]
 	}
-	return s
+	return withHostile(s, g.world.hostile, int(i))
 }
 
 func (g *generator) description(i int32, typ uint8) string {

@@ -141,8 +141,8 @@ func (s *Sim) truthIssue(v *view, i int32, p *plan, now int64) TruthIssue {
 	tm := s.world.Teams[st.team]
 	ti := TruthIssue{
 		ID: issueID(i), Key: tm.ProjectKey + "-" + strconv.FormatUint(uint64(st.num), 10), Project: tm.ProjectKey,
-		Type: issueTypes[st.typ].Name, TypeID: issueTypes[st.typ].ID,
-		Status: statuses[st.status].ID, StatusName: statuses[st.status].Name,
+		Type: s.world.types[st.typ].Name, TypeID: issueTypes[st.typ].ID,
+		Status: statuses[st.status].ID, StatusName: s.world.stat[st.status].Name,
 		Created: ms(st.created), Updated: ms(st.updated), Summary: s.gen.summary(i, st.typ), Flagged: st.flagged,
 		StatusChanges: []TruthStatusChange{}, FlagChanges: []TruthFlagChange{},
 	}
@@ -179,7 +179,7 @@ func (s *Sim) truthIssue(v *view, i int32, p *plan, now int64) TruthIssue {
 // Statuses lists every JIRA status of the site with its category.
 func (s *Sim) Statuses() []TruthStatus {
 	var out []TruthStatus
-	for _, st := range statuses {
+	for _, st := range s.world.stat {
 		out = append(out, TruthStatus{st.ID, st.Name, st.Category})
 	}
 	return out
@@ -188,7 +188,7 @@ func (s *Sim) Statuses() []TruthStatus {
 // IssueTypes lists the site's issue types.
 func (s *Sim) IssueTypes() []TruthType {
 	var out []TruthType
-	for _, t := range issueTypes {
+	for _, t := range s.world.types {
 		out = append(out, TruthType{t.ID, t.Name, t.Subtask})
 	}
 	return out

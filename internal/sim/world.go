@@ -374,6 +374,11 @@ type World struct {
 	Teams  []*Team
 	apiUsr user
 	userTZ *time.Location
+	// The site's statuses and issue types as served: the package tables,
+	// or copies whose names carry hostile payloads (Options.Hostile).
+	stat    []Status
+	types   []IssueType
+	hostile []string
 }
 
 var firstNames = []string{"Ada", "Ben", "Chen", "Dana", "Eli", "Fatima", "Goran", "Hana", "Ivan", "Jade",
@@ -381,7 +386,7 @@ var firstNames = []string{"Ada", "Ben", "Chen", "Dana", "Eli", "Fatima", "Goran"
 var lastNames = []string{"Okafor", "Schmidt", "Tanaka", "Silva", "Novak", "Haddad", "Kowalski", "Nguyen",
 	"Moreau", "Iyer", "Larsen", "Costa", "Fischer", "Mensah", "Rossi", "Kim", "Walsh", "Petrov"}
 
-func newWorld(seed int64, teams int, email, userTZ string) (*World, error) {
+func newWorld(seed int64, teams int, email, userTZ string, hp []string) (*World, error) {
 	if teams < 1 {
 		teams = len(templates)
 	}
@@ -389,7 +394,17 @@ func newWorld(seed int64, teams int, email, userTZ string) (*World, error) {
 	if err != nil {
 		return nil, fmt.Errorf("user time zone %q: %w", userTZ, err)
 	}
-	w := &World{userTZ: utz}
+	w := &World{userTZ: utz, stat: statuses, types: issueTypes, hostile: hp}
+	if len(hp) > 0 {
+		w.stat = append([]Status(nil), statuses...)
+		for i := range w.stat {
+			w.stat[i].Name = withHostile(w.stat[i].Name, hp, hoStatus+i)
+		}
+		w.types = append([]IssueType(nil), issueTypes...)
+		for i := range w.types {
+			w.types[i].Name = withHostile(w.types[i].Name, hp, hoType+i)
+		}
+	}
 	w.apiUsr = user{
 		accountID:   "712020:" + fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", hash3(seed, streamUser, 1)>>32, 0x51a1, 0x4e11, 0x8a2b, hash3(seed, streamUser, 2)>>16),
 		name:        strings.SplitN(email, "@", 2)[0],
@@ -418,11 +433,12 @@ func newWorld(seed int64, teams int, email, userTZ string) (*World, error) {
 		}
 		usedKeys[tm.ProjectKey] = true
 		tm.Slug = strings.ReplaceAll(strings.ToLower(tm.Name), " ", "-")
+		tm.BoardName = withHostile(tm.Name+" board", hp, hoTeam+len(templates)+i)
+		tm.Name = withHostile(tm.Name, hp, hoTeam+i)
 		tm.ProjectID = strconv.Itoa(10000 + i)
 		tm.BoardID = i + 1
 		tm.FilterID = 10000 + i
 		tm.Kanban = tm.tmpl.kanban
-		tm.BoardName = tm.Name + " board"
 		loc, err := time.LoadLocation(tm.TimeZone)
 		if err != nil {
 			return nil, fmt.Errorf("team %s time zone: %w", tm.Name, err)
@@ -433,8 +449,8 @@ func newWorld(seed int64, teams int, email, userTZ string) (*World, error) {
 		if i >= len(templates) {
 			tm.weight = 0.15 + 0.15*unit(hash3(seed, streamHeader, uint64(i)))
 		}
-		for _, c := range tm.tmpl.columns {
-			bc := BoardColumn{Name: c.name}
+		for k, c := range tm.tmpl.columns {
+			bc := BoardColumn{Name: withHostile(c.name, hp, hoColumn+i*8+k)}
 			for _, s := range c.statuses {
 				bc.StatusIDs = append(bc.StatusIDs, statuses[s].ID)
 			}
@@ -444,8 +460,12 @@ func newWorld(seed int64, teams int, email, userTZ string) (*World, error) {
 		if len(tm.tmpl.typeFilter) > 0 {
 			var names []string
 			for _, t := range tm.tmpl.typeFilter {
-				names = append(names, issueTypes[t].Name)
-				tm.IssueTypes = append(tm.IssueTypes, issueTypes[t].Name)
+				if len(hp) > 0 {
+					names = append(names, w.types[t].ID) // hostile names would need JQL quoting
+				} else {
+					names = append(names, issueTypes[t].Name)
+				}
+				tm.IssueTypes = append(tm.IssueTypes, w.types[t].Name)
 				tm.typeAllowed[t] = true
 			}
 			jql += " AND issuetype in (" + strings.Join(names, ", ") + ")"
@@ -464,7 +484,7 @@ func newWorld(seed int64, teams int, email, userTZ string) (*World, error) {
 				accountID:   fmt.Sprintf("5b%06x%016x", i*16+u, mix64(h)),
 				name:        login + strconv.Itoa(i*10+u),
 				key:         "JIRAUSER" + strconv.Itoa(10100+i*16+u),
-				displayName: fn + " " + ln,
+				displayName: withHostile(fn+" "+ln, hp, hoUser+i*6+u),
 				email:       login + strconv.Itoa(i*10+u) + "@example.com",
 				tz:          tm.TimeZone,
 			})

@@ -105,12 +105,18 @@ func (s *Syncer) syncMeta(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("JIRA statuses: %w", err)
 	}
+	for i := range sts {
+		sts[i].Name = Text(sts[i].Name)
+	}
 	if _, err := s.Store.UpsertJiraStatuses(ctx, sts); err != nil {
 		return err
 	}
 	types, err := s.Tracker.IssueTypes(ctx)
 	if err != nil {
 		return fmt.Errorf("JIRA issue types: %w", err)
+	}
+	for i := range types {
+		types[i].Name = Text(types[i].Name)
 	}
 	_, err = s.Store.UpsertJiraIssueTypes(ctx, types)
 	return err

@@ -41,8 +41,8 @@ func (g GitHubHost) PullRequests(ctx context.Context, owner, name, cursor string
 	}
 	out := CodePage{Next: p.Next, Requests: p.Requests, PRs: make([]store.PullRequest, len(p.PRs))}
 	for i, pr := range p.PRs {
-		out.PRs[i] = store.PullRequest{Number: pr.Number, NodeID: pr.NodeID, Author: pr.Author, Title: pr.Title, State: pr.State,
-			BaseRef: pr.Base, HeadRef: pr.Head, Draft: pr.Draft, CreatedAt: pr.CreatedAt, UpdatedAt: pr.UpdatedAt,
+		out.PRs[i] = store.PullRequest{Number: pr.Number, NodeID: pr.NodeID, Author: Text(pr.Author), Title: Text(pr.Title), State: pr.State,
+			BaseRef: Text(pr.Base), HeadRef: Text(pr.Head), Draft: pr.Draft, CreatedAt: pr.CreatedAt, UpdatedAt: pr.UpdatedAt,
 			ClosedAt: pr.ClosedAt, MergedAt: pr.MergedAt, Additions: pr.Additions, Deletions: pr.Deletions, ChangedFiles: pr.ChangedFiles}
 	}
 	return out, nil
@@ -56,7 +56,7 @@ func (g GitHubHost) Tags(ctx context.Context, owner, name string) ([]store.Tag, 
 	}
 	out := make([]store.Tag, len(ts))
 	for i, t := range ts {
-		out[i] = store.Tag{Name: t.Name, SHA: t.SHA, Annotated: t.Annotated, At: t.At}
+		out[i] = store.Tag{Name: Text(t.Name), SHA: t.SHA, Annotated: t.Annotated, At: t.At}
 	}
 	return out, n, nil
 }

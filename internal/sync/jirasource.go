@@ -120,9 +120,9 @@ func (t *JiraTracker) Board(ctx context.Context, id int64) (TrackerBoard, error)
 	// unreleasedVersions() OR fixVersion is EMPTY") only hides released
 	// cards from the board's screen; applied here it would hide finished
 	// work from the metrics, so it is deliberately not used.
-	tb := TrackerBoard{ID: int64(bc.ID), Name: bc.Name, Filter: jql}
+	tb := TrackerBoard{ID: int64(bc.ID), Name: Text(bc.Name), Filter: jql}
 	for _, c := range bc.Columns {
-		tb.Columns = append(tb.Columns, TrackerColumn{Name: c.Name, StatusIDs: c.StatusIDs})
+		tb.Columns = append(tb.Columns, TrackerColumn{Name: Text(c.Name), StatusIDs: c.StatusIDs})
 	}
 	return tb, nil
 }
@@ -135,7 +135,7 @@ func (t *JiraTracker) Boards(ctx context.Context, name string) ([]TrackerBoard, 
 	}
 	out := make([]TrackerBoard, len(bs))
 	for i, b := range bs {
-		out[i] = TrackerBoard{ID: int64(b.ID), Name: b.Name, Type: b.Type, Project: b.ProjectKey}
+		out[i] = TrackerBoard{ID: int64(b.ID), Name: Text(b.Name), Type: b.Type, Project: b.ProjectKey}
 	}
 	return out, nil
 }
@@ -188,7 +188,7 @@ func (t *JiraTracker) Search(ctx context.Context, q Query, cursor string) (Track
 
 func toStored(is jira.Issue) store.JiraIssue {
 	s := store.JiraIssue{ID: is.ID, Key: is.Key, Project: is.Project, TypeID: is.TypeID, StatusID: is.StatusID,
-		Resolution: is.Resolution, Summary: is.Summary, ParentID: is.ParentID, Created: is.Created, Updated: is.Updated,
+		Resolution: Text(is.Resolution), Summary: Text(is.Summary), ParentID: is.ParentID, Created: is.Created, Updated: is.Updated,
 		ResolvedAt: is.ResolvedAt}
 	for _, c := range is.StatusChanges {
 		s.StatusChanges = append(s.StatusChanges, store.JiraStatusChange{HistoryID: c.HistoryID, ItemSeq: c.ItemSeq, At: c.At, From: c.From, To: c.To})

@@ -7,6 +7,7 @@ package sync
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/vger-dev/vger/internal/store"
@@ -64,4 +65,14 @@ type Tracker interface {
 	IssueIDs(ctx context.Context, q Query) ([]int64, error)
 	// Existing returns which of ids still exist anywhere in the tracker.
 	Existing(ctx context.Context, ids []int64) ([]int64, error)
+}
+
+// Text makes a string from JIRA or GitHub storable: Postgres text cannot
+// hold NUL, which JSON allows (\u0000), so one NUL in one summary would
+// fail the whole page of a sync. NUL becomes U+FFFD.
+func Text(s string) string {
+	if !strings.Contains(s, "\x00") {
+		return s
+	}
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
 }
