@@ -186,3 +186,22 @@ func BenchmarkQuarterlyPage20k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkQuarterlyPointDetails20k: what quarterly-points.json does after
+// the database for 20,000 delivered items (the quarters, the points and
+// their hover texts; no forecast, no chart).
+func BenchmarkQuarterlyPointDetails20k(b *testing.B) {
+	s, board, rows, tags, now := bigBoard(b, 20000)
+	_, q := buildQuarterlyPage(b, s, board, rows, tags, now, "")
+	var js []byte
+	cpu0 := cpuTime()
+	for b.Loop() {
+		qp, err := quarterlyPoints(board, q.p, q.d, now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		js = qp.pointDetails()
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(len(js)), "json-bytes")
+}
