@@ -80,7 +80,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		if e.Err != nil && err == error(e) {
 			detail += ": " + e.Err.Error()
 		}
-		s.Log.Error("request failed", "path", r.URL.Path, "status", e.Status, "request_id", id, "err", config.Mask(detail, s.Secrets...))
+		s.log().ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "status", e.Status, "err", config.Mask(detail, s.Secrets...))
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

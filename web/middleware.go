@@ -2,14 +2,66 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/vger-dev/vger/internal/logctx"
 )
+
+// RequestIDHeader carries a request's id in and out.
+const RequestIDHeader = "X-Request-Id"
+
+// wellFormedRequestID accepts what proxies and load balancers send (UUIDs,
+// hex, base64url, "host/seq" ids): 1 to 64 of letters, digits and ._:/+=-.
+func wellFormedRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.IndexByte("._:/+=-", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func newRequestID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// requestID gives every request an id: the incoming X-Request-Id when it is
+// well formed, a new one otherwise. It is sent back in the response header,
+// joins every line logged with the request's context, and is shown on
+// error pages.
+func (s *Server) requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get(RequestIDHeader)
+		if !wellFormedRequestID(id) {
+			id = newRequestID()
+		}
+		w.Header().Set(RequestIDHeader, id)
+		ctx := context.WithValue(r.Context(), middleware.RequestIDKey, id)
+		ctx = logctx.With(ctx, slog.String("request_id", id))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// log is the server's logger, adding the request's id from the context.
+func (s *Server) log() *slog.Logger { return logctx.Logger(s.Log) }
 
 type routeNameKey struct{}
 
@@ -47,8 +99,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if rn.name == "healthz" || rn.name == "readyz" || rn.name == "metrics" || rn.name == "static" {
 			return
 		}
-		s.Log.Info("request", "method", r.Method, "path", r.URL.Path, "route", rn.name, "status", status,
-			"bytes", ww.BytesWritten(), "duration_ms", float64(d.Microseconds())/1000, "request_id", middleware.GetReqID(r.Context()))
+		s.log().InfoContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "route", rn.name, "status", status,
+			"bytes", ww.BytesWritten(), "duration_ms", float64(d.Microseconds())/1000)
 	})
 }
 
@@ -60,8 +112,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.Log.Error("panic serving request", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()),
-					"request_id", middleware.GetReqID(r.Context()))
+				s.log().ErrorContext(r.Context(), "panic serving request", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
 				s.writeError(w, r, &Error{Status: http.StatusInternalServerError, Heading: "Something went wrong",
 					Message: "The server could not show this page. The error has been logged."})
 			}

@@ -1,12 +1,13 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
+	"mime"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -17,14 +18,15 @@ import (
 func (s *Server) Routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.trackActivity)
-	r.Use(middleware.RequestID)
+	r.Use(s.requestID)
 	r.Use(s.recoverer)
 	r.Use(s.logRequests)
 	r.Use(securityHeaders)
 	r.Use(s.timeout)
 	// Cross-site POSTs are refused (Sec-Fetch-Site / Origin checks).
 	r.Use(http.NewCrossOriginProtection().Handler)
-	r.Use(limitBody)
+	r.Use(s.limitQuery)
+	r.Use(s.limitBody)
 
 	// Operations: no sign-in (load balancers and Prometheus call them).
 	r.Get("/healthz", s.healthz)
@@ -132,12 +134,54 @@ func (s *Server) Routes() http.Handler {
 	return r
 }
 
-// limitBody bounds what a form may send (an imported settings file is the
-// largest); the import handler sets its own, larger, limit.
-func limitBody(next http.Handler) http.Handler {
+// Request size limits. A settings import has its own, smaller, limit
+// (settings.MaxSize plus the multipart framing).
+const (
+	MaxBodyBytes  = 1 << 20 // any request body: forms, uploads
+	MaxQueryBytes = 8 << 10 // the query string of any URL
+)
+
+// limitQuery answers 414 to a query string longer than MaxQueryBytes:
+// every view keeps its whole state in the URL, but never that much.
+func (s *Server) limitQuery(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil && !safeMethod(r.Method) {
-			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		if n := len(r.URL.RawQuery); n > MaxQueryBytes {
+			s.writeError(w, r, &Error{Status: http.StatusRequestURITooLong, Heading: "Address too long",
+				Message: fmt.Sprintf("The address's query string has %d bytes; Vger accepts at most %d (8 KiB). Remove some parameters and try again.", n, MaxQueryBytes)})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody bounds what a request may send: a body announced or found
+// larger than MaxBodyBytes gets the 413 page naming the limit. Forms are
+// parsed here, so no handler sees a form cut short.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody || safeMethod(r.Method) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		tooLarge := func() {
+			w.Header().Set("Connection", "close")
+			s.writeError(w, r, &Error{Status: http.StatusRequestEntityTooLarge, Heading: "Request too large",
+				Message: fmt.Sprintf("Vger accepts at most %d bytes (1 MiB) in one request.", MaxBodyBytes)})
+		}
+		if r.ContentLength > MaxBodyBytes {
+			tooLarge()
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
+			if err := r.ParseForm(); err != nil {
+				if errors.As(err, new(*http.MaxBytesError)) {
+					tooLarge()
+					return
+				}
+				s.writeError(w, r, &Error{Status: http.StatusBadRequest, Heading: "Bad request", Message: "The form could not be read: send it again."})
+				return
+			}
 		}
 		next.ServeHTTP(w, r)
 	})

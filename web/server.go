@@ -75,7 +75,7 @@ func New(st *store.Store, log *slog.Logger, reg *prometheus.Registry) *Server {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	return &Server{
+	s := &Server{
 		Store:          st,
 		Log:            log,
 		Now:            time.Now,
@@ -85,6 +85,8 @@ func New(st *store.Store, log *slog.Logger, reg *prometheus.Registry) *Server {
 		heavy:          semaphore.NewWeighted(FactsInFlight),
 		metrics:        newHTTPMetrics(reg),
 	}
+	reg.MustRegister(newStaleness(s))
+	return s
 }
 
 // Ready reports whether the server can answer pages: the database answers

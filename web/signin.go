@@ -4,8 +4,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/go-chi/chi/v5/middleware"
-
 	"github.com/vger-dev/vger/web/views"
 )
 
@@ -31,11 +29,11 @@ func (s *Server) authCallback(w http.ResponseWriter, r *http.Request) error {
 		var e *Error
 		if errors.As(err, &e) && e.Status < 500 {
 			// Refused sign-ins are worth a line: a misconfiguration, or someone probing.
-			s.Log.Warn("sign-in refused", "status", e.Status, "reason", e.Message, "request_id", middleware.GetReqID(r.Context()))
+			s.log().WarnContext(r.Context(), "sign-in refused", "status", e.Status, "reason", e.Message)
 		}
 		return err
 	}
-	s.Log.Info("signed in", "user", User{Identity: id}.Label(), "role", s.Access.RoleOf(id).String(), "request_id", middleware.GetReqID(r.Context()))
+	s.log().InfoContext(r.Context(), "signed in", "user", User{Identity: id}.Label(), "role", s.Access.RoleOf(id).String())
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, ret, http.StatusSeeOther)
 	return nil

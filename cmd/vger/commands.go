@@ -135,3 +135,72 @@ func runRepo(ctx context.Context, args []string) error {
 	owner, name, _ := strings.Cut(full, "/")
 	return app.RepoAdd(ctx, cfg, app.NewLogger(cfg, os.Stderr), stdout, owner, name, *board)
 }
+
+// parseFileArgs parses flags given before or after the one FILE argument.
+func parseFileArgs(fs *flag.FlagSet, args []string, usage string) (string, error) {
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				fs.SetOutput(os.Stderr)
+				fs.Usage()
+				return "", usageError{"see the flags above"}
+			}
+			return "", usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(files) != 1 || files[0] == "" {
+		return "", usageError{usage}
+	}
+	return files[0], nil
+}
+
+func runBackup(ctx context.Context, args []string) error {
+	fs := newFlagSet("backup")
+	force := fs.Bool("force", false, "replace FILE if it exists")
+	file, err := parseFileArgs(fs, args, "usage: vger backup [--force] FILE")
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	return app.Backup(ctx, cfg, app.NewLogger(cfg, os.Stderr), stdout, app.BackupOptions{File: file, Force: *force})
+}
+
+func runRestore(ctx context.Context, args []string) error {
+	fs := newFlagSet("restore")
+	force := fs.Bool("force", false, "replace the contents of a database that is not empty")
+	file, err := parseFileArgs(fs, args, "usage: vger restore [--force] FILE")
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	return app.Restore(ctx, cfg, app.NewLogger(cfg, os.Stderr), stdout, app.RestoreOptions{File: file, Force: *force})
+}
+
+func runHealthCheck(ctx context.Context, args []string) error {
+	fs := newFlagSet("healthcheck")
+	url := fs.String("url", "", "the /readyz URL to ask (default: from VGER_ADDR, on loopback)")
+	db := fs.Bool("db", false, "check the database instead (for workers): reachable, schema current")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *db && *url != "" {
+		return usageError{"give --url or --db, not both"}
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	return app.HealthCheck(ctx, cfg, app.NewLogger(cfg, os.Stderr), stdout, *url, *db)
+}

@@ -51,9 +51,12 @@ func commands() []command {
 		{"migrate", "apply database schema migrations (idempotent)", runMigrate},
 		{"simulate", "serve the simulated JIRA and GitHub APIs", runSimulate},
 		{"demo", "private database + simulator + worker + server, with demo data", runDemo},
+		{"backup", "back up the database to FILE (pg_dump custom format): backup [--force] FILE", runBackup},
+		{"restore", "restore a backup into an empty database: restore [--force] FILE", runRestore},
 		{"status", "show sync state per board and repository [--json]", runStatus},
 		{"board", "register a JIRA board: board add --jira-board ID --team NAME", runBoard},
 		{"repo", "link a GitHub repository to a board: repo add OWNER/NAME --board ID", runRepo},
+		{"healthcheck", "exit 0 if the server's /readyz answers 200 [--url URL], or --db: the database is ready", runHealthCheck},
 		{"version", "print the version", runVersion},
 		{"help", "show help; `vger help config` lists every setting", runHelp},
 	}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/vger-dev/vger/internal/config"
+	"github.com/vger-dev/vger/internal/logctx"
 )
 
 // NewLogger writes text on a terminal and JSON otherwise (or as
@@ -40,7 +41,8 @@ func NewLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	} else {
 		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(&maskingHandler{next: h, secrets: cfg.Secrets()})
+	// Attributes carried by the context (a request's id) join every line.
+	return slog.New(logctx.Handler(&maskingHandler{next: h, secrets: cfg.Secrets()}))
 }
 
 // maskingHandler replaces secrets in messages and string attributes, so a

@@ -175,3 +175,25 @@ Either install PostgreSQL %d's server package again, or upgrade the cluster:
 (or use pg_upgrade with both versions installed; or set DATABASE_URL to use another server)`,
 		dir, have, bin, have, have, dir, bin)
 }
+
+// Stop stops the cluster's server with pg_ctl's mode ("smart", "fast" or
+// "immediate") under every process using it: operators (and the restart
+// test) use it to check that the server and workers ride out an outage.
+func (c *Cluster) Stop(ctx context.Context, mode string) error {
+	return c.run(ctx, "pg_ctl", "stop", "-w", "-t", "120", "-m", mode, "-D", c.Dir)
+}
+
+// Start starts the cluster's server again after Stop (or a crash).
+func (c *Cluster) Start(ctx context.Context) error {
+	if err := c.prepareDirs(); err != nil {
+		return err
+	}
+	logFile := filepath.Join(c.Dir, "server.log")
+	if err := c.run(ctx, "pg_ctl", "start", "-w", "-t", "120", "-D", c.Dir, "-l", logFile); err != nil {
+		return fmt.Errorf("start private PostgreSQL cluster (log: %s): %w", logFile, err)
+	}
+	return nil
+}
+
+// Running reports whether the cluster's server process is alive.
+func (c *Cluster) Running() bool { return c.running() }

@@ -116,3 +116,24 @@ func (s *Store) RepoStatuses(ctx context.Context) ([]RepoStatus, error) {
 		return rs, err
 	})
 }
+
+// BoardSyncAge is what the staleness metrics need of one board.
+type BoardSyncAge struct {
+	BoardID     int64
+	TeamSlug    string
+	BoardSlug   string
+	CreatedAt   time.Time
+	LastOKAt    *time.Time
+	LastErrorAt *time.Time
+}
+
+// BoardSyncAges lists every board's last successful and failed sync; one
+// cheap query, for each Prometheus scrape.
+func (s *Store) BoardSyncAges(ctx context.Context) ([]BoardSyncAge, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT b.id, t.slug, b.slug, b.created_at, ss.last_ok_at, ss.last_error_at
+		FROM boards b JOIN teams t ON t.id = b.team_id LEFT JOIN sync_state ss ON ss.board_id = b.id ORDER BY b.id`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[BoardSyncAge])
+}
