@@ -223,7 +223,7 @@ func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series 
 			Chart: qc.backlog().Component(), SVGURL: withQuery(path+"/chart/backlog.svg", canon), Table: backlogTable(series)},
 		{ID: "leadtime", Explain: "For items delivered in the rolling window: 50/80/90% of them finished within this many days from start to done.",
 			Chart: qc.leadTime(unit).Component(), SVGURL: withQuery(path+"/chart/leadtime.svg", canon), Table: rs.leadTable(issueCounts)},
-		{ID: "states", Explain: "The same items' mean days in each in-progress column, stacked, so the stack is their mean lead time; the dashed line is their mean time flagged as blocked (an impediment). Hide columns with the checkboxes above.",
+		{ID: "states", Explain: "The same items' mean days in each in-progress column, stacked, so the stack is their mean lead time. The hatched part of each column is the time the items were flagged as blocked (an impediment) while in it; the dashed line is their mean blocked time in all. Hide columns with the checkboxes above.",
 			Chart: qc.states(unit).Component(), SVGURL: withQuery(path+"/chart/states.svg", canon), Table: statesTable(series)},
 		{ID: "netflow", Explain: "Items started (arrivals) against items delivered (departures) each week: more arrivals than departures means work in progress grows.",
 			Chart: qc.netFlow().Component(), SVGURL: withQuery(path+"/chart/netflow.svg", canon), Table: netFlowTable(series)},
@@ -291,6 +291,10 @@ func backlogTable(s flow.WeeklySeries) views.Table {
 
 func statesTable(s flow.WeeklySeries) views.Table {
 	t := views.Table{Caption: "Mean days per state (rolling window)", Head: append(append([]string{"Week"}, s.States...), "Outside the window", "Blocked")}
+	for _, n := range s.States {
+		t.Head = append(t.Head, "Blocked in "+n)
+	}
+	t.Head = append(t.Head, "Blocked outside the window")
 	for _, w := range s.Weeks {
 		var cells []string
 		st, ok := w.ByState.Get()
@@ -307,6 +311,19 @@ func statesTable(s flow.WeeklySeries) views.Table {
 			cells = append(cells, "–")
 		}
 		cells = append(cells, optDays(w.Blocked))
+		known := ok && w.LeadItems > 0 && len(st.Blocked) == len(s.States)
+		for i := range s.States {
+			if known {
+				cells = append(cells, days(st.Blocked[i]))
+			} else {
+				cells = append(cells, "–")
+			}
+		}
+		if known {
+			cells = append(cells, days(st.BlockedOutside))
+		} else {
+			cells = append(cells, "–")
+		}
 		t.Rows = append(t.Rows, weekRow("st", w, cells...))
 	}
 	return t
@@ -432,12 +449,15 @@ type weekJSON struct {
 	LeadItems   int                `json:"lead_items"`
 	ByState     map[string]float64 `json:"mean_days_by_state,omitempty"`
 	Blocked     *float64           `json:"mean_blocked_days"`
+	// BlockedByState splits Blocked by the state the items were in while
+	// flagged ("outside": outside the window); they add up to Blocked.
+	BlockedByState map[string]float64 `json:"mean_blocked_days_by_state,omitempty"`
 }
 
 func weeklyJSON(b store.Board, d *boardData, s flow.WeeklySeries) weeklyJSONOut {
 	out := weeklyJSONOut{Board: b.Name, Team: d.Status.TeamName, From: s.From.String(), To: s.To.String(), Window: s.Window,
 		DayMode: d.Board.DayMode, Start: d.Board.States[d.Board.LeadStart].Name, End: d.Board.States[d.Board.LeadEnd].Name,
-		FlatWeeks: s.FlatWeeks, States: s.States, Units: map[string]string{"lead_time": "days", "mean_days_by_state": "days"},
+		FlatWeeks: s.FlatWeeks, States: s.States, Units: map[string]string{"lead_time": "days", "mean_days_by_state": "days", "mean_blocked_days_by_state": "days"},
 		Flat: likelihoodJSON(s.Flat)}
 	for _, w := range s.Weeks {
 		wj := weekJSON{Week: w.Monday.String(), Partial: w.Partial, Throughput: w.Throughput, Started: w.Started,
@@ -448,6 +468,12 @@ func weeklyJSON(b store.Board, d *boardData, s flow.WeeklySeries) weeklyJSONOut 
 			wj.ByState = map[string]float64{"outside": round4(st.Outside)}
 			for i, n := range s.States {
 				wj.ByState[n] = round4(st.InState[i])
+			}
+			if len(st.Blocked) == len(s.States) {
+				wj.BlockedByState = map[string]float64{"outside": round4(st.BlockedOutside)}
+				for i, n := range s.States {
+					wj.BlockedByState[n] = round4(st.Blocked[i])
+				}
 			}
 		}
 		out.Weeks = append(out.Weeks, wj)

@@ -2,7 +2,9 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vger-dev/vger/internal/flow"
@@ -95,6 +97,27 @@ func (q quadrantCharts) states(unit string) *chart.Chart {
 			data[i] = append(data[i], chart.Datum{X: q.x(w), Y: y})
 		}
 	}
+	// Each state's mean blocked time is the hatched top of its segment:
+	// the segment still adds up to the state's mean time (flowing, then
+	// blocked), so the stack stays the mean lead time.
+	blockedIn := make([][]chart.Datum, len(names))
+	anyBlocked := false
+	for k, w := range q.series.Weeks {
+		st, ok := w.ByState.Get()
+		known := ok && w.LeadItems > 0 && len(st.Blocked) == len(st.InState)
+		for i := range names {
+			y := chart.Missing
+			if known {
+				if i < len(st.Blocked) {
+					y = st.Blocked[i]
+				} else {
+					y = st.BlockedOutside
+				}
+				anyBlocked = anyBlocked || y > 0
+			}
+			blockedIn[i] = append(blockedIn[i], chart.Datum{X: data[i][k].X, Y: y, Partial: true})
+		}
+	}
 	var series []chart.Series
 	for i, n := range names {
 		if slices.Contains(q.hide, n) {
@@ -105,7 +128,28 @@ func (q quadrantCharts) states(unit string) *chart.Chart {
 		if n == "outside" {
 			style, label = chart.Style{Color: chart.Grey}, "Outside the window"
 		}
-		series = append(series, chart.Series{ID: stateID(n), Name: label, Style: style, Data: data[i]})
+		if !anyBlocked {
+			series = append(series, chart.Series{ID: stateID(n), Name: label, Style: style, Data: data[i]})
+			continue
+		}
+		flowing := make([]chart.Datum, len(data[i]))
+		blocked := make([]chart.Datum, len(data[i]))
+		for k, d := range data[i] {
+			b := blockedIn[i][k]
+			flowing[k], blocked[k] = d, b
+			when := "Week of " + dayText(q.series.Weeks[k].Monday)
+			switch {
+			case math.IsNaN(d.Y):
+			case math.IsNaN(b.Y):
+				flowing[k].Title = fmt.Sprintf("%s\n%s: %s %s", when, label, days(d.Y), strings.ToLower(unit))
+			default:
+				flowing[k].Y = max(d.Y-b.Y, 0)
+				flowing[k].Title = fmt.Sprintf("%s\n%s: %s %s, of which blocked %s", when, label, days(d.Y), strings.ToLower(unit), days(b.Y))
+				blocked[k].Title = fmt.Sprintf("%s\n%s, flagged as blocked: %s of %s %s", when, label, days(b.Y), days(d.Y), strings.ToLower(unit))
+			}
+		}
+		series = append(series, chart.Series{ID: stateID(n), Name: label, Style: style, Data: flowing},
+			chart.Series{ID: stateID(n) + "-blocked", Name: label + " (blocked)", Style: style, Data: blocked, NoLegend: true})
 	}
 	var blocked []chart.Datum
 	for _, w := range q.series.Weeks {
@@ -115,7 +159,7 @@ func (q quadrantCharts) states(unit string) *chart.Chart {
 		}
 		blocked = append(blocked, chart.Datum{X: q.x(w), Y: y})
 	}
-	layers := []chart.Layer{&chart.Bars{ID: "states", Stacked: true, Series: series},
+	layers := []chart.Layer{&chart.Bars{ID: "states", Stacked: true, Series: series, PartialLabel: "Blocked (hatched: flagged while in that column)"},
 		&chart.Line{ID: "blocked", Name: "Blocked (mean, flagged as impediment)", Style: chart.Style{Color: chart.Vermillion, Dash: "4 3"}, Step: true, Data: blocked}}
 	return &chart.Chart{ID: "states", Title: "Where the time goes: mean days per state (rolling)", YLabel: unit,
 		X: q.xScale(), Y: chart.Linear{Unit: "days"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}

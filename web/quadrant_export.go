@@ -198,7 +198,11 @@ func leadTimeHead(c *csvWriter, states []string) error {
 	for _, st := range states {
 		head = append(head, "days_in "+st)
 	}
-	head = append(head, "days_outside_window", "blocked_days", "url")
+	head = append(head, "days_outside_window", "blocked_days")
+	for _, st := range states {
+		head = append(head, "blocked_days_in "+st)
+	}
+	head = append(head, "blocked_days_outside_window", "url")
 	return c.Write(head...)
 }
 
@@ -216,7 +220,21 @@ func (s *Server) leadTimeRow(c *csvWriter, loc *time.Location, states []string, 
 	if ok {
 		outside = fnum(ts.Outside)
 	}
-	cells = append(cells, outside, num(f.Blocked), s.issueURL(f.Key))
+	cells = append(cells, outside, num(f.Blocked))
+	// Blocked time per state: empty for facts stored before it was kept.
+	known := ok && len(ts.Blocked) == len(ts.InState)
+	for i := range states {
+		if known && i < len(ts.Blocked) {
+			cells = append(cells, fnum(ts.Blocked[i]))
+		} else {
+			cells = append(cells, "")
+		}
+	}
+	blockedOutside := ""
+	if known {
+		blockedOutside = fnum(ts.BlockedOutside)
+	}
+	cells = append(cells, blockedOutside, s.issueURL(f.Key))
 	return c.Write(cells...)
 }
 

@@ -169,11 +169,11 @@ func TestQuadrantCSVs(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = [][]string{
-		{"key", "summary", "type", "started", "done", "lead_time_days", "calendar_days", "noise", "days_in In Progress", "days_in Review", "days_outside_window", "blocked_days", "url"},
-		{"PAY-2", "Item 2", "Story", "2025-03-03T10:00:00Z", "2025-03-05T10:00:00Z", "2", "2", "false", "2", "0", "0", "0", "https://jira.example.com/browse/PAY-2"},
-		{"PAY-3", "Item 3", "Story", "2025-03-04T10:00:00Z", "2025-03-07T10:00:00Z", "3", "3", "false", "2", "1", "0", "0", "https://jira.example.com/browse/PAY-3"},
-		{"PAY-5", "Item 5", "Story", "2025-03-12T09:00:00Z", "2025-03-12T21:00:00Z", "0.5", "0.5", "false", "0.5", "0", "0", "0", "https://jira.example.com/browse/PAY-5"},
-		{"PAY-4", "Item 4", "Bug", "2025-03-10T12:00:00Z", "2025-03-14T12:00:00Z", "4", "4", "false", "4", "0", "0", "0", "https://jira.example.com/browse/PAY-4"},
+		{"key", "summary", "type", "started", "done", "lead_time_days", "calendar_days", "noise", "days_in In Progress", "days_in Review", "days_outside_window", "blocked_days", "blocked_days_in In Progress", "blocked_days_in Review", "blocked_days_outside_window", "url"},
+		{"PAY-2", "Item 2", "Story", "2025-03-03T10:00:00Z", "2025-03-05T10:00:00Z", "2", "2", "false", "2", "0", "0", "0", "0", "0", "0", "https://jira.example.com/browse/PAY-2"},
+		{"PAY-3", "Item 3", "Story", "2025-03-04T10:00:00Z", "2025-03-07T10:00:00Z", "3", "3", "false", "2", "1", "0", "0", "0", "0", "0", "https://jira.example.com/browse/PAY-3"},
+		{"PAY-5", "Item 5", "Story", "2025-03-12T09:00:00Z", "2025-03-12T21:00:00Z", "0.5", "0.5", "false", "0.5", "0", "0", "0", "0", "0", "0", "https://jira.example.com/browse/PAY-5"},
+		{"PAY-4", "Item 4", "Bug", "2025-03-10T12:00:00Z", "2025-03-14T12:00:00Z", "4", "4", "false", "4", "0", "0", "0", "0", "0", "0", "https://jira.example.com/browse/PAY-4"},
 	}
 	if !equalRows(rows, want) {
 		t.Fatalf("lead-time CSV:\n got %v\nwant %v", rows, want)

@@ -26,6 +26,16 @@ var issueWords = quarterWords{one: "item", many: "items", unit: "items", done: "
 
 // loadQuarterly parses the URL, loads the board and computes the view.
 func (s *Server) loadQuarterly(r *http.Request) (*quarterly, error) {
+	return s.loadQuarterlyWith(r, computeQuarterly)
+}
+
+// loadQuarterlyPoints is loadQuarterly without the forecast: the quarters
+// and the scatterplot's points.
+func (s *Server) loadQuarterlyPoints(r *http.Request) (*quarterly, error) {
+	return s.loadQuarterlyWith(r, quarterlyPoints)
+}
+
+func (s *Server) loadQuarterlyWith(r *http.Request, compute func(store.Board, QuarterlyParams, *boardData, time.Time) (*quarterly, error)) (*quarterly, error) {
 	b, err := s.boardFromURL(r)
 	if err != nil {
 		return nil, err
@@ -40,12 +50,12 @@ func (s *Server) loadQuarterly(r *http.Request) (*quarterly, error) {
 	if err != nil {
 		return nil, err
 	}
-	return computeQuarterly(b, p, d, s.now())
+	return compute(b, p, d, s.now())
 }
 
-// computeQuarterly computes the view from loaded board data (no database:
-// the benchmark calls it directly).
-func computeQuarterly(b store.Board, p QuarterlyParams, d *boardData, now time.Time) (*quarterly, error) {
+// quarterlyPoints computes the quarters and the scatterplot's points (all
+// of the view but the forecast).
+func quarterlyPoints(b store.Board, p QuarterlyParams, d *boardData, now time.Time) (*quarterly, error) {
 	q := &quarterly{b: b, p: p, d: d}
 	var tags []flow.Tag
 	if p.Tags {
@@ -68,6 +78,16 @@ func computeQuarterly(b store.Board, p QuarterlyParams, d *boardData, now time.T
 		q.inRange = len(all)
 		q.points = zoomed(all, p.Zoom, d.Flow.Location(), func(pt *flow.ScatterPoint) (time.Time, float64) { return pt.Done, pt.LeadTime })
 		q.shown = len(q.points)
+	}
+	return q, nil
+}
+
+// computeQuarterly computes the view from loaded board data (no database:
+// the benchmark calls it directly).
+func computeQuarterly(b store.Board, p QuarterlyParams, d *boardData, now time.Time) (*quarterly, error) {
+	q, err := quarterlyPoints(b, p, d, now)
+	if err != nil {
+		return nil, err
 	}
 	samples, err := d.Flow.Samples(d.Facts, p.Types, now)
 	if err != nil {
