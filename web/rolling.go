@@ -69,22 +69,20 @@ type countNames struct {
 
 	throughputTitle, throughputY, throughputCaption string
 	variationTitle, variationCaption                string
-	windowColumn                                    bool                  // the variation table shows the weeks in the window
-	variationRound                                  func(float64) float64 // the variation table's value before two decimals
+	windowColumn                                    bool // the variation table shows the weeks in the window
 	leadTitle, leadCaption, leadCount               string
 }
 
 var issueCounts = countNames{prefix: "", count: "Delivered", countID: "delivered", barStyle: chart.ThroughputStyle, unit: "items", doneVerb: "finished",
 	throughputTitle: "Throughput: items delivered per week", throughputY: "Items delivered", throughputCaption: "Throughput per week",
 	variationTitle: "Variation: how predictable weekly throughput is", variationCaption: "Variation per week",
-	windowColumn: true, variationRound: func(x float64) float64 { return math.Round(x*100) / 100 },
-	leadTitle: "Lead time: days from start to done (rolling)", leadCaption: "Lead time (days, rolling window)", leadCount: "Items"}
+	windowColumn: true,
+	leadTitle:    "Lead time: days from start to done (rolling)", leadCaption: "Lead time (days, rolling window)", leadCount: "Items"}
 
 var prCounts = countNames{prefix: "pr", count: "Merged", countID: "merged", barStyle: chart.MergedStyle, unit: "PRs", doneVerb: "merged",
 	throughputTitle: "Pull requests merged per week", throughputY: "Pull requests", throughputCaption: "Pull requests merged per week",
 	variationTitle: "Variation of weekly merges", variationCaption: "Variation of weekly merges",
-	variationRound: round4,
-	leadTitle:      "PR lead time: days from opened to merged (rolling)", leadCaption: "PR lead time (days, rolling window)", leadCount: "PRs"}
+	leadTitle: "PR lead time: days from opened to merged (rolling)", leadCaption: "PR lead time (days, rolling window)", leadCount: "PRs"}
 
 func (s rollingSeries) lastComplete() *rollingWeek {
 	for i := len(s.Weeks) - 1; i >= 0; i-- {
@@ -216,7 +214,9 @@ func (s rollingSeries) variationTable(n countNames) views.Table {
 	for _, w := range s.Weeks {
 		v, ww := "–", "–"
 		if x, ok := w.Variation.Get(); ok {
-			v = strconv.FormatFloat(n.variationRound(x), 'f', 2, 64)
+			// Rounded once, half away from zero, in both views (rounding
+			// to 4 places first could turn 0.114999 into 0.12).
+			v = strconv.FormatFloat(math.Round(x*100)/100, 'f', 2, 64)
 		}
 		if x, ok := w.WindowWeeks.Get(); ok {
 			ww = strconv.Itoa(x)
