@@ -6,7 +6,7 @@ BIN := bin/vger
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: demo test build check generate fmt vet unit bench bench-go bench-sync bench-data bench-data-clean bench-web clean
+.PHONY: demo test build check generate fmt vet unit fuzz bench bench-go bench-sync bench-data bench-data-clean bench-web clean
 
 ## demo: build and run the whole product on simulated JIRA + GitHub at http://127.0.0.1:8080
 demo: build
@@ -40,6 +40,25 @@ generate:
 
 fmt:
 	gofmt -w $$(find . -name '*.go' -not -path './.git/*')
+
+## fuzz: every fuzz target for FUZZTIME each (default 30s), one `go test -fuzz` per target (never in CI;
+## `make test` replays the committed seed corpora in testdata/fuzz/). A failing input is written to the
+## package's testdata/fuzz/<Target>/: commit it with the fix.
+FUZZTIME ?= 30s
+FUZZ_TARGETS := \
+	./web:FuzzParseViewParams ./web:FuzzSafeCell ./web/chart:FuzzLabel \
+	./internal/jira:FuzzQuote ./internal/jira:FuzzParseTime ./internal/jira:FuzzChangelog \
+	./internal/sim:FuzzBuiltJQL ./internal/settings:FuzzSettingsImport \
+	./internal/config:FuzzLoad ./internal/retry:FuzzHeaderWait
+fuzz:
+	@missing=$$(grep -rhoE --include='*_test.go' '^func Fuzz[A-Za-z0-9_]+' . | sed 's/^func //' | sort -u | \
+		while read -r f; do case " $(FUZZ_TARGETS) " in *":$$f "*) ;; *) echo "$$f";; esac; done); \
+	if [ -n "$$missing" ]; then echo "fuzz: add to FUZZ_TARGETS in the Makefile: $$missing"; exit 1; fi
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz: $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 ## bench: every benchmark (never run in CI); figures go in the issue notes
 bench: bench-go bench-sync

@@ -53,7 +53,7 @@ func TestViewsFromAggregatesEqualFromEveryFact(t *testing.T) {
 			if q == "" {
 				sep = "?"
 			}
-			urls = append(urls, path+"/quarterly"+q, path+"/quarterly"+q+sep+"format=json", path+"/quarterly.csv"+q,
+			urls = append(urls, path+"/quarterly"+q, path+"/quarterly"+q+sep+"format=json", path+"/quarterly.csv"+q, path+"/quarterly-points.json"+q,
 				path+"/quarterly-leadtime.csv"+q, path+"/chart/quarterly-throughput.svg"+q, path+"/chart/quarterly-leadtime.svg"+q)
 		}
 		// A quadrant that changes the day mode or the start column replays

@@ -65,6 +65,8 @@ func (s *Server) boardNewPage(w http.ResponseWriter, r *http.Request, t store.Te
 		TeamName: t.Name, TeamURL: teamURL(t)}
 }
 
+const viewerNoLookups = "Only editors add boards, so this page asks JIRA nothing for you. Ask an editor (see VGER_EDITORS), or whoever runs Vger."
+
 const notConfigured = "JIRA is not configured on this server, so its boards cannot be listed. Whoever runs Vger sets JIRA_URL and its credentials (see “vger help config”)."
 
 // boardNew lists JIRA boards to pick from (?q= narrows by name), then,
@@ -80,6 +82,13 @@ func (s *Server) boardNew(w http.ResponseWriter, r *http.Request) error {
 	m := s.boardNewPage(w, r, t)
 	q := r.URL.Query()
 	m.Query = strings.TrimSpace(q.Get("q"))
+	if !UserFrom(r.Context()).CanEdit() {
+		// A viewer cannot add the board, and must not use the page as a
+		// window on JIRA either: its look-ups list every board the token
+		// sees and count the issues matching any extra JQL given.
+		m.NotConfigured = viewerNoLookups
+		return render(w, r, http.StatusOK, views.BoardNewPage(m))
+	}
 	if s.tracker() == nil {
 		m.NotConfigured = notConfigured
 		return render(w, r, http.StatusOK, views.BoardNewPage(m))

@@ -222,3 +222,26 @@ type failingTracker struct{ vsync.Tracker }
 func (failingTracker) Boards(context.Context, string) ([]vsync.TrackerBoard, error) {
 	return nil, errors.New("JIRA refused the credentials (check JIRA_EMAIL + JIRA_API_TOKEN, or JIRA_PAT) for demo:canary-token-123 (HTTP 401)")
 }
+
+// A viewer gets no JIRA look-ups from the add-a-board page: they would list
+// every board the token sees and count the issues of any JQL the viewer
+// writes, a window on JIRA beyond Vger's boards.
+func TestAddBoardPageAsksJIRANothingForAViewer(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOpts{sim: true})
+	e.team("Payments", "payments")
+	e.s.Access = proxyAccess("boss@example.com")
+	for _, target := range []string{"/teams/payments/boards/new", "/teams/payments/boards/new?q=pay",
+		"/teams/payments/boards/new?board=3&extra_jql=" + url.QueryEscape(`summary ~ "salary"`) + "&since=2024-01-01"} {
+		res, body := e.withHeader(as("viewer@example.com")).get(target)
+		d := doc(t, body)
+		if res.StatusCode != http.StatusOK || !strings.Contains(text(d.Find(`[data-testid="not-configured"]`)), "Only editors add boards") ||
+			d.Find(`[data-testid="jira-board"], [data-testid="estimate"], [data-testid="column-preview"]`).Length() != 0 {
+			t.Fatalf("%s as a viewer: %d %s", target, res.StatusCode, text(d.Find("main")))
+		}
+	}
+	_, body := e.withHeader(as("boss@example.com")).get("/teams/payments/boards/new?board=3&since=2024-01-01")
+	if got := text(doc(t, body).Find(`[data-testid="estimate"]`)); !strings.HasPrefix(got, "First sync: JIRA counts about ") {
+		t.Fatalf("an editor's estimate: %q", got)
+	}
+}

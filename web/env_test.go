@@ -21,6 +21,7 @@ import (
 	"github.com/vger-dev/vger/internal/sim"
 	"github.com/vger-dev/vger/internal/store"
 	vsync "github.com/vger-dev/vger/internal/sync"
+	"github.com/vger-dev/vger/internal/synctest"
 	"github.com/vger-dev/vger/web"
 )
 
@@ -55,15 +56,10 @@ func newEnv(t *testing.T, o envOpts) *env {
 		if o.issues == 0 {
 			o.issues = 200
 		}
-		sm, err := sim.New(sim.Options{Seed: 7, Issues: o.issues, PRs: 120, Now: o.now, Hostile: o.hostile})
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(sm.Handler())
-		t.Cleanup(srv.Close)
+		sm, simURL := synctest.ServeSim(t, sim.Options{Seed: 7, Issues: o.issues, PRs: 120, Now: o.now, Hostile: o.hostile})
 		tr := retry.New(nil)
 		tr.Sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
-		c, err := jira.New(jira.Config{BaseURL: srv.URL + "/jira/", Email: "demo@example.com", APIToken: "sim-jira-token", Transport: tr, PageSize: 50})
+		c, err := jira.New(jira.Config{BaseURL: simURL + "/jira/", Email: "demo@example.com", APIToken: "sim-jira-token", Transport: tr, PageSize: 50})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +67,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 		e.syncer = &vsync.Syncer{Store: st, Tracker: vsync.NewJiraTracker(c), Now: sm.Now, History: 3 * 365 * 24 * time.Hour,
 			Secrets: []string{"sim-jira-token"}}
 		if o.github {
-			gh, err := github.New(github.Config{APIURL: srv.URL + "/github/", Token: "sim-github-token", Transport: tr,
+			gh, err := github.New(github.Config{APIURL: simURL + "/github/", Token: "sim-github-token", Transport: tr,
 				Sleep: tr.Sleep, PreferREST: true})
 			if err != nil {
 				t.Fatal(err)

@@ -117,8 +117,11 @@ func viewLinks(perm, jsonURL string, more ...views.Link) []views.Link {
 	return append(links, views.Link{Label: "JSON", URL: jsonURL, TestID: "json"})
 }
 
-func dayUnit(d *boardData) string {
-	if d.Board.DayMode == "calendar" {
+func dayUnit(d *boardData) string { return unitOf(d.Board.DayMode) }
+
+// unitOf names the days of a day mode, for axes and captions.
+func unitOf(dayMode string) string {
+	if dayMode == "calendar" {
 		return "Calendar days"
 	}
 	return "Working days"

@@ -5,10 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/vger-dev/vger/internal/store"
-	vsync "github.com/vger-dev/vger/internal/sync"
 	"github.com/vger-dev/vger/web"
 )
 
@@ -69,23 +66,12 @@ func (ib *issueBuilder) flag(is *store.JiraIssue, on bool, at time.Time) {
 func flowBoard(t testing.TB, st *store.Store, team, slug string) store.Board {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := st.UpsertJiraStatuses(ctx, []store.JiraStatus{{ID: "1", Name: "To Do", Category: "new"},
-		{ID: "3", Name: "In Progress", Category: "indeterminate"}, {ID: "4", Name: "Review", Category: "indeterminate"},
-		{ID: "5", Name: "Done", Category: "done"}, {ID: "6", Name: "Triage", Category: "new"}, {ID: "7", Name: "Waiting", Category: "indeterminate"}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.UpsertJiraIssueTypes(ctx, []store.JiraIssueType{{ID: "10", Name: "Story"}, {ID: "11", Name: "Bug"}}); err != nil {
-		t.Fatal(err)
-	}
+	fixtureCatalog(t, st, store.JiraStatus{ID: "6", Name: "Triage", Category: "new"}, store.JiraStatus{ID: "7", Name: "Waiting", Category: "indeterminate"})
 	tm, err := st.CreateTeam(ctx, "Flow team", team)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := st.CreateBoard(ctx, store.Board{TeamID: tm.ID, Name: "Flow board", Slug: slug, JiraBoardID: 8, TimeZone: "UTC",
-		DayMode: "calendar", LeadStart: 1, LeadEnd: 3, RollingWeeks: 4, FiscalYearStartMonth: 1,
-		States: []store.BoardState{{Seq: 0, Name: "To Do", StatusIDs: []string{"1"}, Active: true}, {Seq: 1, Name: "In Progress", StatusIDs: []string{"3"}, Active: true},
-			{Seq: 2, Name: "Review", StatusIDs: []string{"4"}}, {Seq: 3, Name: "Done", StatusIDs: []string{"5"}, Active: true}},
-		WorkTypes: []store.WorkType{{Name: "Story", IssueTypeIDs: []string{"10"}}, {Name: "Bug", IssueTypeIDs: []string{"11"}}}})
+	b, err := st.CreateBoard(ctx, fixtureBoard(tm.ID, "Flow board", slug, 8, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,20 +81,7 @@ func flowBoard(t testing.TB, st *store.Store, team, slug string) store.Board {
 // storeIssues writes issues, rebuilds the facts at flowNow and records a sync.
 func storeIssues(t *testing.T, st *store.Store, b store.Board, issues []store.JiraIssue) {
 	t.Helper()
-	ctx := context.Background()
-	err := pgx.BeginFunc(ctx, st.Pool, func(tx pgx.Tx) error {
-		_, err := store.WriteJiraIssues(ctx, tx, b.ID, issues)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := (&vsync.Syncer{Store: st, Now: func() time.Time { return flowNow }}).RebuildFacts(ctx, b.ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.RecordSyncResult(ctx, store.Scope{Kind: "board", BoardID: b.ID}, flowNow.Add(-time.Hour), "", nil); err != nil {
-		t.Fatal(err)
-	}
+	storeFixtureIssues(t, st, b.ID, issues, flowNow, true)
 }
 
 func loadFlowFixture(t *testing.T) (*web.Server, *store.Store) {

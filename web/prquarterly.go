@@ -30,6 +30,15 @@ var prWords = quarterWords{one: "pull request", many: "pull requests", unit: "PR
 // loadPRQuarterly parses the URL, loads the board's pull requests and
 // computes the view.
 func (s *Server) loadPRQuarterly(r *http.Request) (*prQuarterly, error) {
+	return s.loadPRQuarterlyWith(r, computePRQuarterly)
+}
+
+// loadPRQuarterlyPoints is loadPRQuarterly without the forecast.
+func (s *Server) loadPRQuarterlyPoints(r *http.Request) (*prQuarterly, error) {
+	return s.loadPRQuarterlyWith(r, prQuarterlyPoints)
+}
+
+func (s *Server) loadPRQuarterlyWith(r *http.Request, compute func(store.Board, PRQuarterlyParams, *prData, time.Time) (*prQuarterly, error)) (*prQuarterly, error) {
 	b, err := s.boardFromURL(r)
 	if err != nil {
 		return nil, err
@@ -48,11 +57,22 @@ func (s *Server) loadPRQuarterly(r *http.Request) (*prQuarterly, error) {
 	if err != nil {
 		return nil, err
 	}
-	return computePRQuarterly(b, p, d, s.now())
+	return compute(b, p, d, s.now())
 }
 
 // computePRQuarterly computes the view from loaded pull requests.
 func computePRQuarterly(b store.Board, p PRQuarterlyParams, d *prData, now time.Time) (*prQuarterly, error) {
+	q, err := prQuarterlyPoints(b, p, d, now)
+	if err != nil {
+		return nil, err
+	}
+	q.setForecast(d.Flow.PRSamples(d.PRs, now), d.Flow.FirstPR(d.PRs))
+	return q, nil
+}
+
+// prQuarterlyPoints computes the quarters and the scatterplot's points
+// (all of the view but the forecast).
+func prQuarterlyPoints(b store.Board, p PRQuarterlyParams, d *prData, now time.Time) (*prQuarterly, error) {
 	q := &prQuarterly{b: b, p: p, d: d}
 	var tags []flow.Tag
 	if p.Tags {
@@ -74,7 +94,6 @@ func computePRQuarterly(b store.Board, p PRQuarterlyParams, d *prData, now time.
 		q.points = zoomed(all, p.Zoom, d.Flow.Location(), func(pt *flow.PRPoint) (time.Time, float64) { return pt.Merged, pt.LeadTime })
 		q.shown = len(q.points)
 	}
-	q.setForecast(d.Flow.PRSamples(d.PRs, now), d.Flow.FirstPR(d.PRs))
 	return q, nil
 }
 

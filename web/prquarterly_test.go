@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -455,18 +453,7 @@ func TestPRQuarterlyBadParameters(t *testing.T) {
 		"qfrom=2025-Q1&apply=1&fiscal=abc": "fiscal",
 	}
 	paths := []string{"/prs/quarterly", "/prs/quarterly.csv", "/prs/quarterly-leadtime.csv", "/prs/chart/quarterly-throughput.svg", "/prs/chart/quarterly-leadtime.svg"}
-	for q, param := range cases {
-		for _, path := range paths {
-			res, body := get(t, s.Routes(), "/teams/payments/boards/qtr"+path+"?"+q)
-			if res.StatusCode != http.StatusBadRequest {
-				t.Errorf("%s?%s: status %d", path, q, res.StatusCode)
-				continue
-			}
-			if got := doc(t, body).Find(`[data-testid="error-param"]`).Text(); got != param {
-				t.Errorf("%s?%s: names %q, want %q", path, q, got, param)
-			}
-		}
-	}
+	checkBadParams(t, s.Routes(), "/teams/payments/boards/qtr", paths, cases)
 	if res, _ := get(t, s.Routes(), "/teams/payments/boards/nope/prs/quarterly"); res.StatusCode != 404 {
 		t.Errorf("unknown board: %d", res.StatusCode)
 	}
@@ -486,13 +473,7 @@ func TestPRQuarterlyFormRedirectsToCanonicalURL(t *testing.T) {
 		// The zoom form: hidden fields and the four zoom boxes.
 		"exclude=dependabot[bot]&days=working&zx0=2025-01-01&zx1=2025-03-31&zy0=0.5&zy1=12.25&apply=1": prqURL + "?" + botOut + "&days=working&zx0=2025-01-01&zx1=2025-03-31&zy0=0.5&zy1=12.25",
 	}
-	for q, want := range cases {
-		rec := httptest.NewRecorder()
-		s.Routes().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, prqURL+"?"+q, nil))
-		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != want {
-			t.Errorf("%s:\n got %d %s\nwant 303 %s", q, rec.Code, rec.Header().Get("Location"), want)
-		}
-	}
+	checkRedirects(t, s.Routes(), prqURL, cases)
 }
 
 // The JIRA and PR quarterly views link to each other keeping the quarters

@@ -127,10 +127,27 @@ func (q *prQuarterly) scatterLayers(prURL func(string, int) string) []chart.Laye
 	var out []chart.Layer
 	for i, n := range names {
 		if len(q.p.Repos) == 0 || slices.Contains(q.p.Repos, n) {
-			out = append(out, scatterLayer("repo-"+stateID(n), n, i, data[i], detailed))
+			out = append(out, scatterLayer("repo-"+stateID(n), n, i, data[i], detailed, q.detailsURL()))
 		}
 	}
 	return out
+}
+
+// pointDetails are the hover texts a compact scatterplot fetches (see
+// chart.Scatter.Details): per repo#number, the pull request's title.
+func (q *prQuarterly) pointDetails() []byte {
+	var pd pointsJSON
+	pd.b = make([]byte, 0, 70*len(q.points))
+	for _, pt := range q.points {
+		pd.add(ref(pt.Repo, pt.Number), q.d.Rows[pt.PR].Title)
+	}
+	return pd.done()
+}
+
+// detailsURL is where the compact scatterplot fetches its hover texts: the
+// view's query, so the same points.
+func (q *prQuarterly) detailsURL() string {
+	return withQuery(q.path()+"-points.json", encodeIn(prQuarterlyParamOrder, q.canonical()))
 }
 
 // prTitle is a point's hover text: repo#number · title, lead time, merge date.

@@ -320,11 +320,8 @@ func (s *Server) pullRequests(w http.ResponseWriter, r *http.Request) error {
 	if p.Format == "json" {
 		return writeJSON(w, prJSON(b, series))
 	}
-	qc := prCharts{quadrantCharts: quadrantCharts{fb: d.Flow, tags: d.Tags, notes: d.Notes, series: flow.WeeklySeries{From: series.From, To: series.To}}, series: series}
-	unit := "Working days"
-	if d.Board.DayMode == "calendar" {
-		unit = "Calendar days"
-	}
+	qc := newPRCharts(d, series)
+	unit := unitOf(d.Board.DayMode)
 	jiraCanon := Encode(ViewParams{Weeks: p.Weeks, From: p.From, To: p.To, Tags: p.Tags, Notes: p.Notes, Days: p.Days, Window: p.Window}.Canonical(b))
 	m := views.PRPage{
 		Page:         views.Page{Title: b.Name + " · Pull requests", Version: s.Version},
@@ -339,12 +336,7 @@ func (s *Server) pullRequests(w http.ResponseWriter, r *http.Request) error {
 		RangeText:    fmt.Sprintf("Weeks of %s to %s", series.From, series.To.AddDays(-6)),
 		Window:       series.Window,
 	}
-	merged := 0
-	for _, wk := range series.Weeks {
-		if !wk.Partial {
-			merged += wk.Merged
-		}
-	}
+	merged, stats := qc.rolling.stats(prCounts)
 	switch {
 	case len(d.Repos) == 0:
 		m.Empty = "No GitHub repositories are linked to this board. Link one in the board's settings (or `vger repo add OWNER/NAME --board ID`)."
@@ -353,24 +345,16 @@ func (s *Server) pullRequests(w http.ResponseWriter, r *http.Request) error {
 	case merged == 0:
 		m.Notices = append(m.Notices, "No pull request was merged in these weeks with these filters.")
 	}
-	m.Stats = append(m.Stats, views.Stat{Label: "Merged in complete weeks", Value: strconv.Itoa(merged), TestID: "stat-merged"})
-	for _, l := range series.Flat {
-		m.Stats = append(m.Stats, views.Stat{Label: fmt.Sprintf("%d%% of weeks merged at least", l.Percent), Value: strconv.Itoa(l.Count), TestID: fmt.Sprintf("stat-flat-%d", l.Percent)})
-	}
-	if last := lastCompletePR(series); last != nil {
-		for _, l := range last.LeadTime {
-			m.Stats = append(m.Stats, views.Stat{Label: fmt.Sprintf("%d%% merged within (last %d weeks)", l.Percent, series.Window), Value: days(l.Value), TestID: fmt.Sprintf("stat-lead-%d", l.Percent)})
-		}
-	}
+	m.Stats = stats
 	m.Charts = []views.ChartBlock{
 		{ID: "prthroughput", Explain: "Bars: pull requests merged each week (the current week is hatched); lines: at the 50/80/90% likelihood, at least that many merged a week over the rolling window, and over the whole range.",
-			Chart: qc.throughput().Component(), SVGURL: withQuery(path+"/chart/prthroughput.svg", canon), Table: prThroughputTable(series)},
+			Chart: qc.throughput().Component(), SVGURL: withQuery(path+"/chart/prthroughput.svg", canon), Table: qc.rolling.throughputTable(prCounts)},
 		{ID: "prvariation", Explain: "Standard deviation of weekly merges divided by their mean, over the rolling window.",
-			Chart: qc.variation().Component(), SVGURL: withQuery(path+"/chart/prvariation.svg", canon), Table: prVariationTable(series)},
+			Chart: qc.variation().Component(), SVGURL: withQuery(path+"/chart/prvariation.svg", canon), Table: qc.rolling.variationTable(prCounts)},
 		{ID: "prvolume", Explain: "Lines added plus deleted, counted once in the week each pull request closed: merged (green) and rejected, closed without merge (red), stacked.",
 			Chart: qc.volume().Component(), SVGURL: withQuery(path+"/chart/prvolume.svg", canon), Table: prVolumeTable(series)},
 		{ID: "prleadtime", Explain: "Of the pull requests merged in the rolling window, 50/80/90% were merged within this many days of being opened.",
-			Chart: qc.leadTime(unit).Component(), SVGURL: withQuery(path+"/chart/prleadtime.svg", canon), Table: prLeadTable(series)},
+			Chart: qc.leadTime(unit).Component(), SVGURL: withQuery(path+"/chart/prleadtime.svg", canon), Table: qc.rolling.leadTable(prCounts)},
 	}
 	s.forUser(r, &m.Page, &m.Board)
 	return render(w, r, http.StatusOK, views.PRQuadrantPage(m))
@@ -385,15 +369,6 @@ func keepValues(q url.Values, keys ...string) url.Values {
 		}
 	}
 	return out
-}
-
-func lastCompletePR(s flow.PRSeries) *flow.PRWeek {
-	for i := len(s.Weeks) - 1; i >= 0; i-- {
-		if !s.Weeks[i].Partial {
-			return &s.Weeks[i]
-		}
-	}
-	return nil
 }
 
 func prControls(b store.Board, p PRParams, d *prData) views.PRControls {
@@ -430,61 +405,29 @@ func (s *Server) boardHeaderPR(b store.Board, st store.BoardStatus, jiraCanon, p
 
 // prCharts draws the PR quadrant.
 type prCharts struct {
-	quadrantCharts
-	series flow.PRSeries
+	quadrantCharts // axes and markers
+	series         flow.PRSeries
+	rolling        rollingSeries
 }
 
-func (q prCharts) x(w flow.PRWeek) float64 { return chart.T(w.Monday.Start(q.fb.Location())) }
-
-func (q prCharts) throughput() *chart.Chart {
-	var bars []chart.Datum
-	lines := map[int][]chart.Datum{}
-	for _, w := range q.series.Weeks {
-		bars = append(bars, chart.Datum{X: q.x(w), Y: float64(w.Merged), Partial: w.Partial})
-		for _, p := range q.series.Percents {
-			y := chart.Missing
-			for _, l := range w.Likelihood {
-				if l.Percent == p {
-					y = float64(l.Count)
-				}
-			}
-			lines[p] = append(lines[p], chart.Datum{X: q.x(w), Y: y})
-		}
-	}
-	layers := []chart.Layer{&chart.Bars{ID: "merged", PartialLabel: "This week (so far)",
-		Series: []chart.Series{{Name: "Merged", Style: chart.MergedStyle, Data: bars}}}}
-	for _, p := range q.series.Percents {
-		layers = append(layers, &chart.Line{ID: fmt.Sprintf("p%d", p), Name: pctLabel(p) + " (rolling)", Style: chart.Likelihood(p), Step: true, Data: lines[p]})
-	}
-	for _, l := range q.series.Flat {
-		st := chart.Likelihood(l.Percent)
-		st.Width = 1
-		layers = append(layers, &chart.HLine{ID: fmt.Sprintf("flat%d", l.Percent), Name: fmt.Sprintf("%d%% over the range", l.Percent),
-			Y: float64(l.Count), Label: fmt.Sprintf("%d%% ≥ %d", l.Percent, l.Count), Style: st})
-	}
-	return &chart.Chart{ID: "prthroughput", Title: "Pull requests merged per week", YLabel: "Pull requests",
-		X: q.xScale(), Y: chart.Linear{Integer: true, Unit: "PRs"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
+func newPRCharts(d *prData, series flow.PRSeries) prCharts {
+	qc := quadrantCharts{fb: d.Flow, tags: d.Tags, notes: d.Notes, series: flow.WeeklySeries{From: series.From, To: series.To}}
+	return prCharts{quadrantCharts: qc, series: series, rolling: prRolling(series)}
 }
 
-func (q prCharts) variation() *chart.Chart {
-	var data []chart.Datum
-	for _, w := range q.series.Weeks {
-		y := chart.Missing
-		if v, ok := w.Variation.Get(); ok {
-			y = v
-		}
-		data = append(data, chart.Datum{X: q.x(w), Y: y})
-	}
-	layers := []chart.Layer{&chart.Line{ID: "variation", Name: "Variation (rolling)", Style: chart.Style{Color: chart.Purple}, Data: data}}
-	return &chart.Chart{ID: "prvariation", Title: "Variation of weekly merges", YLabel: "Std dev ÷ mean",
-		X: q.xScale(), Y: chart.Linear{}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
+func (q prCharts) throughput() *chart.Chart { return q.throughputChart(q.rolling, prCounts) }
+
+func (q prCharts) variation() *chart.Chart { return q.variationChart(q.rolling, prCounts) }
+
+func (q prCharts) leadTime(unit string) *chart.Chart {
+	return q.leadTimeChart(q.rolling, prCounts, unit)
 }
 
 func (q prCharts) volume() *chart.Chart {
 	var merged, rejected []chart.Datum
 	for _, w := range q.series.Weeks {
-		merged = append(merged, chart.Datum{X: q.x(w), Y: float64(w.VolumeMerged), Partial: w.Partial})
-		rejected = append(rejected, chart.Datum{X: q.x(w), Y: float64(w.VolumeRejected), Partial: w.Partial})
+		merged = append(merged, chart.Datum{X: q.at(w.Monday), Y: float64(w.VolumeMerged), Partial: w.Partial})
+		rejected = append(rejected, chart.Datum{X: q.at(w.Monday), Y: float64(w.VolumeRejected), Partial: w.Partial})
 	}
 	layers := []chart.Layer{&chart.Bars{ID: "volume", Stacked: true, PartialLabel: "This week (so far)", Series: []chart.Series{
 		{ID: "merged", Name: "Merged lines", Style: chart.MergedStyle, Data: merged},
@@ -494,79 +437,10 @@ func (q prCharts) volume() *chart.Chart {
 		X: q.xScale(), Y: chart.Linear{Integer: true, Unit: "lines"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
 }
 
-func (q prCharts) leadTime(unit string) *chart.Chart {
-	lines := map[int][]chart.Datum{}
-	for _, w := range q.series.Weeks {
-		for _, p := range q.series.Percents {
-			y := chart.Missing
-			for _, l := range w.LeadTime {
-				if l.Percent == p {
-					y = l.Value
-				}
-			}
-			lines[p] = append(lines[p], chart.Datum{X: q.x(w), Y: y})
-		}
-	}
-	var layers []chart.Layer
-	for _, p := range q.series.Percents {
-		layers = append(layers, &chart.Line{ID: fmt.Sprintf("p%d", p), Name: fmt.Sprintf("%d%% merged within", p), Style: chart.Likelihood(p), Data: lines[p], Dots: true})
-	}
-	return &chart.Chart{ID: "prleadtime", Title: "PR lead time: days from opened to merged (rolling)", YLabel: unit,
-		X: q.xScale(), Y: chart.Linear{Unit: "days"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
-}
-
-func prWeekRow(id string, w flow.PRWeek, cells ...string) views.Row {
-	return weekRow(id, flow.Week{Monday: w.Monday, Partial: w.Partial}, cells...)
-}
-
-func prThroughputTable(s flow.PRSeries) views.Table {
-	t := views.Table{Caption: "Pull requests merged per week", Head: []string{"Week", "Merged"}}
-	for _, p := range s.Percents {
-		t.Head = append(t.Head, fmt.Sprintf("%d%% likely", p))
-	}
-	for _, w := range s.Weeks {
-		cells := []string{strconv.Itoa(w.Merged)}
-		for _, p := range s.Percents {
-			cells = append(cells, countAt(w.Likelihood, p))
-		}
-		t.Rows = append(t.Rows, prWeekRow("prtp", w, cells...))
-	}
-	return t
-}
-
-func prVariationTable(s flow.PRSeries) views.Table {
-	t := views.Table{Caption: "Variation of weekly merges", Head: []string{"Week", "Variation"}}
-	for _, w := range s.Weeks {
-		v := "–"
-		if x, ok := w.Variation.Get(); ok {
-			v = strconv.FormatFloat(round4(x), 'f', 2, 64)
-		}
-		t.Rows = append(t.Rows, prWeekRow("prvar", w, v))
-	}
-	return t
-}
-
 func prVolumeTable(s flow.PRSeries) views.Table {
 	t := views.Table{Caption: "Lines changed in pull requests closed each week", Head: []string{"Week", "Merged", "Rejected"}}
 	for _, w := range s.Weeks {
-		t.Rows = append(t.Rows, prWeekRow("prvol", w, strconv.Itoa(w.VolumeMerged), strconv.Itoa(w.VolumeRejected)))
-	}
-	return t
-}
-
-func prLeadTable(s flow.PRSeries) views.Table {
-	t := views.Table{Caption: "PR lead time (days, rolling window)", Head: []string{"Week"}}
-	for _, p := range s.Percents {
-		t.Head = append(t.Head, fmt.Sprintf("%d%%", p))
-	}
-	t.Head = append(t.Head, "PRs")
-	for _, w := range s.Weeks {
-		var cells []string
-		for _, p := range s.Percents {
-			cells = append(cells, levelAt(w.LeadTime, p))
-		}
-		cells = append(cells, strconv.Itoa(w.LeadItems))
-		t.Rows = append(t.Rows, prWeekRow("prlt", w, cells...))
+		t.Rows = append(t.Rows, weekRow("prvol", flow.Week{Monday: w.Monday, Partial: w.Partial}, strconv.Itoa(w.VolumeMerged), strconv.Itoa(w.VolumeRejected)))
 	}
 	return t
 }
@@ -588,23 +462,12 @@ func prJSON(b store.Board, s flow.PRSeries) map[string]any {
 	for _, w := range s.Weeks {
 		wj := prWeekJSON{Week: w.Monday.String(), Partial: w.Partial, Merged: w.Merged, VolumeMerged: w.VolumeMerged,
 			VolumeRejected: w.VolumeRejected, Variation: w.Variation.Ptr(), LeadItems: w.LeadItems}
-		if w.Likelihood != nil {
-			wj.Likelihood = map[string]int{}
-			for _, l := range w.Likelihood {
-				wj.Likelihood[strconv.Itoa(l.Percent)] = l.Count
-			}
-		}
-		if w.LeadTime != nil {
-			wj.LeadTime = map[string]float64{}
-			for _, l := range w.LeadTime {
-				wj.LeadTime[strconv.Itoa(l.Percent)] = round4(l.Value)
-			}
-		}
+		wj.Likelihood, wj.LeadTime = likelihoodJSON(w.Likelihood), leadJSON(w.LeadTime)
 		weeks = append(weeks, wj)
 	}
-	flat := map[string]int{}
-	for _, l := range s.Flat {
-		flat[strconv.Itoa(l.Percent)] = l.Count
+	flat := likelihoodJSON(s.Flat)
+	if flat == nil {
+		flat = map[string]int{} // {}, never null
 	}
 	return map[string]any{"board": b.Name, "from": s.From.String(), "to": s.To.String(), "window_weeks": s.Window,
 		"flat_likelihood": flat, "weeks": weeks, "units": map[string]string{"lead_time": "days"}}
@@ -667,27 +530,11 @@ func (s *Server) prThroughputCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := newCSV(w, fmt.Sprintf("%s-pr-throughput-%s.csv", b.Slug, series.To))
-	head := []string{"week", "partial", "merged"}
-	for _, p := range series.Percents {
-		head = append(head, fmt.Sprintf("likely_%d", p))
-	}
-	head = append(head, "volume_merged_lines", "volume_rejected_lines")
-	if err := c.Write(head...); err != nil {
+	err = prRolling(series).writeThroughputCSV(c, prCounts, []string{"volume_merged_lines", "volume_rejected_lines"}, func(i int) []string {
+		return []string{strconv.Itoa(series.Weeks[i].VolumeMerged), strconv.Itoa(series.Weeks[i].VolumeRejected)}
+	})
+	if err != nil {
 		return err
-	}
-	for _, wk := range series.Weeks {
-		row := []string{wk.Monday.String(), strconv.FormatBool(wk.Partial), strconv.Itoa(wk.Merged)}
-		for _, p := range series.Percents {
-			v := countAt(wk.Likelihood, p)
-			if v == "–" {
-				v = ""
-			}
-			row = append(row, v)
-		}
-		row = append(row, strconv.Itoa(wk.VolumeMerged), strconv.Itoa(wk.VolumeRejected))
-		if err := c.Write(row...); err != nil {
-			return err
-		}
 	}
 	return c.Close()
 }
@@ -698,11 +545,8 @@ func (s *Server) prChartSVG(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	qc := prCharts{quadrantCharts: quadrantCharts{fb: d.Flow, tags: d.Tags, notes: d.Notes, series: flow.WeeklySeries{From: series.From, To: series.To}}, series: series}
-	unit := "Working days"
-	if d.Board.DayMode == "calendar" {
-		unit = "Calendar days"
-	}
+	qc := newPRCharts(d, series)
+	unit := unitOf(d.Board.DayMode)
 	var c *chart.Chart
 	switch name := strings.TrimSuffix(chiParam(r, "chart"), ".svg"); name {
 	case "prthroughput":
@@ -716,10 +560,7 @@ func (s *Server) prChartSVG(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return NotFound("There is no chart " + name + ": prthroughput, prvariation, prvolume or prleadtime.")
 	}
-	c.Class = ""
-	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s-%s.svg"`, b.Slug, c.ID, series.To))
-	return c.Standalone(w)
+	return writeSVG(w, c, svgName(b, c.ID, series.To))
 }
 
 func timeOrEmpty(t time.Time, loc *time.Location) string {

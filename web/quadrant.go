@@ -216,11 +216,9 @@ func (s *Server) quadrant(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series flow.WeeklySeries) views.Quadrant {
 	canon := Encode(p.Canonical(b))
 	path := boardPath(b)
-	unit := "Working days"
-	if d.Board.DayMode == "calendar" {
-		unit = "Calendar days"
-	}
+	unit := dayUnit(d)
 	qc := quadrantCharts{fb: d.Flow, series: series, tags: d.Tags, notes: d.Notes, hide: p.Hide}
+	rs := issueRolling(series)
 	m := views.Quadrant{
 		Page:       views.Page{Title: b.Name + " · Quadrant", Version: s.Version},
 		Board:      s.boardHeader(b, d, "quadrant", canon),
@@ -232,12 +230,8 @@ func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series 
 		RangeText:  fmt.Sprintf("Weeks of %s to %s", series.From, series.To.AddDays(-6)),
 		Window:     series.Window,
 	}
-	delivered, items := 0, d.Items
-	for _, wk := range series.Weeks {
-		if !wk.Partial {
-			delivered += wk.Throughput
-		}
-	}
+	delivered, stats := rs.stats(issueCounts)
+	items := d.Items
 	switch {
 	case d.Status.LastOKAt == nil && items == 0:
 		m.Empty = "This board has not been synced yet. The first sync is running or queued; this page fills in when it finishes."
@@ -246,7 +240,7 @@ func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series 
 	case delivered == 0:
 		m.Notices = append(m.Notices, "Nothing was delivered in these weeks: widen the range, or check the work types and the lead-time end column.")
 	}
-	if last := lastComplete(series); last != nil {
+	if last := rs.lastComplete(); last != nil {
 		if ww, ok := last.WindowWeeks.Get(); ok && ww < series.Window {
 			if ww < 4 {
 				m.Notices = append(m.Notices, fmt.Sprintf("The board has only %d complete weeks of history: rolling lines need at least 4.", ww))
@@ -255,27 +249,17 @@ func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series 
 			}
 		}
 	}
-	m.Stats = append(m.Stats, views.Stat{Label: "Delivered in complete weeks", Value: strconv.Itoa(delivered), TestID: "stat-delivered"})
-	for _, l := range series.Flat {
-		m.Stats = append(m.Stats, views.Stat{Label: fmt.Sprintf("%d%% of weeks delivered at least", l.Percent),
-			Value: strconv.Itoa(l.Count), TestID: fmt.Sprintf("stat-flat-%d", l.Percent)})
-	}
-	if last := lastComplete(series); last != nil {
-		for _, l := range last.LeadTime {
-			m.Stats = append(m.Stats, views.Stat{Label: fmt.Sprintf("%d%% finished within (last %d weeks)", l.Percent, series.Window),
-				Value: days(l.Value), TestID: fmt.Sprintf("stat-lead-%d", l.Percent)})
-		}
-	}
+	m.Stats = stats
 	m.Charts = []views.ChartBlock{
 		{ID: "throughput", Explain: "Bars: items delivered each week (the current week is hatched). Stepped lines: at the 50/80/90% likelihood, the team delivered at least that many items a week over the rolling window; flat lines: the same over the whole range.",
-			Chart: qc.throughput().Component(), SVGURL: withQuery(path+"/chart/throughput.svg", canon), Table: throughputTable(series)},
+			Chart: qc.throughput().Component(), SVGURL: withQuery(path+"/chart/throughput.svg", canon), Table: rs.throughputTable(issueCounts)},
 		{ID: "variation", Explain: "Population standard deviation of weekly throughput divided by its mean, over the rolling window: lower is more predictable.",
-			Chart: qc.variation().Component(), SVGURL: withQuery(path+"/chart/variation.svg", canon), Table: variationTable(series)},
+			Chart: qc.variation().Component(), SVGURL: withQuery(path+"/chart/variation.svg", canon), Table: rs.variationTable(issueCounts)},
 		{ID: "backlog", Explain: "Cumulative items created, delivered, and closed without being delivered (abandoned or straight to done). When created runs away from the other two, the backlog grows.",
 			Chart: qc.backlog().Component(), SVGURL: withQuery(path+"/chart/backlog.svg", canon), Table: backlogTable(series)},
 		{ID: "leadtime", Explain: "For items delivered in the rolling window: 50/80/90% of them finished within this many days from start to done.",
-			Chart: qc.leadTime(unit).Component(), SVGURL: withQuery(path+"/chart/leadtime.svg", canon), Table: leadTable(series)},
-		{ID: "states", Explain: "The same items' mean days in each in-progress column, stacked, so the stack is their mean lead time; the dashed line is their mean time flagged as blocked (an impediment). Hide columns with the checkboxes above.",
+			Chart: qc.leadTime(unit).Component(), SVGURL: withQuery(path+"/chart/leadtime.svg", canon), Table: rs.leadTable(issueCounts)},
+		{ID: "states", Explain: "The same items' mean days in each in-progress column, stacked, so the stack is their mean lead time. The hatched part of each column is the time the items were flagged as blocked (an impediment) while in it; the dashed line is their mean blocked time in all. Hide columns with the checkboxes above.",
 			Chart: qc.states(unit).Component(), SVGURL: withQuery(path+"/chart/states.svg", canon), Table: statesTable(series)},
 		{ID: "netflow", Explain: "Items started (arrivals) against items delivered (departures) each week: more arrivals than departures means work in progress grows.",
 			Chart: qc.netFlow().Component(), SVGURL: withQuery(path+"/chart/netflow.svg", canon), Table: netFlowTable(series)},
@@ -286,15 +270,6 @@ func (s *Server) quadrantView(b store.Board, p ViewParams, d *boardData, series 
 func withFormat(q map[string][]string, f string) map[string][]string {
 	q["format"] = []string{f}
 	return q
-}
-
-func lastComplete(s flow.WeeklySeries) *flow.Week {
-	for i := len(s.Weeks) - 1; i >= 0; i-- {
-		if !s.Weeks[i].Partial {
-			return &s.Weeks[i]
-		}
-	}
-	return nil
 }
 
 // days formats a duration in days for people: one decimal.
@@ -342,36 +317,6 @@ func weekRow(id string, w flow.Week, cells ...string) views.Row {
 	return row
 }
 
-func throughputTable(s flow.WeeklySeries) views.Table {
-	t := views.Table{Caption: "Throughput per week", Head: []string{"Week", "Delivered"}}
-	for _, p := range s.Percents {
-		t.Head = append(t.Head, fmt.Sprintf("%d%% likely", p))
-	}
-	for _, w := range s.Weeks {
-		cells := []string{strconv.Itoa(w.Throughput)}
-		for _, p := range s.Percents {
-			cells = append(cells, countAt(w.Likelihood, p))
-		}
-		t.Rows = append(t.Rows, weekRow("tp", w, cells...))
-	}
-	return t
-}
-
-func variationTable(s flow.WeeklySeries) views.Table {
-	t := views.Table{Caption: "Variation per week", Head: []string{"Week", "Variation", "Weeks in window"}}
-	for _, w := range s.Weeks {
-		v, n := "–", "–"
-		if x, ok := w.Variation.Get(); ok {
-			v = strconv.FormatFloat(math.Round(x*100)/100, 'f', 2, 64)
-		}
-		if x, ok := w.WindowWeeks.Get(); ok {
-			n = strconv.Itoa(x)
-		}
-		t.Rows = append(t.Rows, weekRow("var", w, v, n))
-	}
-	return t
-}
-
 func backlogTable(s flow.WeeklySeries) views.Table {
 	t := views.Table{Caption: "Backlog growth (cumulative, end of week)", Head: []string{"Week", "Created", "Delivered", "Closed, not delivered"}}
 	for _, w := range s.Weeks {
@@ -380,25 +325,12 @@ func backlogTable(s flow.WeeklySeries) views.Table {
 	return t
 }
 
-func leadTable(s flow.WeeklySeries) views.Table {
-	t := views.Table{Caption: "Lead time (days, rolling window)", Head: []string{"Week"}}
-	for _, p := range s.Percents {
-		t.Head = append(t.Head, fmt.Sprintf("%d%%", p))
-	}
-	t.Head = append(t.Head, "Items")
-	for _, w := range s.Weeks {
-		var cells []string
-		for _, p := range s.Percents {
-			cells = append(cells, levelAt(w.LeadTime, p))
-		}
-		cells = append(cells, strconv.Itoa(w.LeadItems))
-		t.Rows = append(t.Rows, weekRow("lt", w, cells...))
-	}
-	return t
-}
-
 func statesTable(s flow.WeeklySeries) views.Table {
 	t := views.Table{Caption: "Mean days per state (rolling window)", Head: append(append([]string{"Week"}, s.States...), "Outside the window", "Blocked")}
+	for _, n := range s.States {
+		t.Head = append(t.Head, "Blocked in "+n)
+	}
+	t.Head = append(t.Head, "Blocked outside the window")
 	for _, w := range s.Weeks {
 		var cells []string
 		st, ok := w.ByState.Get()
@@ -415,6 +347,19 @@ func statesTable(s flow.WeeklySeries) views.Table {
 			cells = append(cells, "–")
 		}
 		cells = append(cells, optDays(w.Blocked))
+		known := ok && w.LeadItems > 0 && len(st.Blocked) == len(s.States)
+		for i := range s.States {
+			if known {
+				cells = append(cells, days(st.Blocked[i]))
+			} else {
+				cells = append(cells, "–")
+			}
+		}
+		if known {
+			cells = append(cells, days(st.BlockedOutside))
+		} else {
+			cells = append(cells, "–")
+		}
 		t.Rows = append(t.Rows, weekRow("st", w, cells...))
 	}
 	return t
@@ -540,38 +485,31 @@ type weekJSON struct {
 	LeadItems   int                `json:"lead_items"`
 	ByState     map[string]float64 `json:"mean_days_by_state,omitempty"`
 	Blocked     *float64           `json:"mean_blocked_days"`
+	// BlockedByState splits Blocked by the state the items were in while
+	// flagged ("outside": outside the window); they add up to Blocked.
+	BlockedByState map[string]float64 `json:"mean_blocked_days_by_state,omitempty"`
 }
 
 func weeklyJSON(b store.Board, d *boardData, s flow.WeeklySeries) weeklyJSONOut {
 	out := weeklyJSONOut{Board: b.Name, Team: d.Status.TeamName, From: s.From.String(), To: s.To.String(), Window: s.Window,
 		DayMode: d.Board.DayMode, Start: d.Board.States[d.Board.LeadStart].Name, End: d.Board.States[d.Board.LeadEnd].Name,
-		FlatWeeks: s.FlatWeeks, States: s.States, Units: map[string]string{"lead_time": "days", "mean_days_by_state": "days"}}
-	if s.Flat != nil {
-		out.Flat = map[string]int{}
-		for _, l := range s.Flat {
-			out.Flat[strconv.Itoa(l.Percent)] = l.Count
-		}
-	}
+		FlatWeeks: s.FlatWeeks, States: s.States, Units: map[string]string{"lead_time": "days", "mean_days_by_state": "days", "mean_blocked_days_by_state": "days"},
+		Flat: likelihoodJSON(s.Flat)}
 	for _, w := range s.Weeks {
 		wj := weekJSON{Week: w.Monday.String(), Partial: w.Partial, Throughput: w.Throughput, Started: w.Started,
 			Variation: w.Variation.Ptr(), WindowWeeks: w.WindowWeeks.Ptr(), Created: w.Backlog.Created,
 			Delivered: w.Backlog.Delivered, Closed: w.Backlog.ClosedNotDelivered, LeadItems: w.LeadItems, Blocked: w.Blocked.Ptr()}
-		if w.Likelihood != nil {
-			wj.Likelihood = map[string]int{}
-			for _, l := range w.Likelihood {
-				wj.Likelihood[strconv.Itoa(l.Percent)] = l.Count
-			}
-		}
-		if w.LeadTime != nil {
-			wj.LeadTime = map[string]float64{}
-			for _, l := range w.LeadTime {
-				wj.LeadTime[strconv.Itoa(l.Percent)] = round4(l.Value)
-			}
-		}
+		wj.Likelihood, wj.LeadTime = likelihoodJSON(w.Likelihood), leadJSON(w.LeadTime)
 		if st, ok := w.ByState.Get(); ok && w.LeadItems > 0 {
 			wj.ByState = map[string]float64{"outside": round4(st.Outside)}
 			for i, n := range s.States {
 				wj.ByState[n] = round4(st.InState[i])
+			}
+			if len(st.Blocked) == len(s.States) {
+				wj.BlockedByState = map[string]float64{"outside": round4(st.BlockedOutside)}
+				for i, n := range s.States {
+					wj.BlockedByState[n] = round4(st.Blocked[i])
+				}
 			}
 		}
 		out.Weeks = append(out.Weeks, wj)
@@ -587,10 +525,7 @@ func (s *Server) chartSVG(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	unit := "Working days"
-	if d.Board.DayMode == "calendar" {
-		unit = "Calendar days"
-	}
+	unit := dayUnit(d)
 	qc := quadrantCharts{fb: d.Flow, series: series, tags: d.Tags, notes: d.Notes, hide: p.Hide}
 	var c *chart.Chart
 	switch name := strings.TrimSuffix(chiParam(r, "chart"), ".svg"); name {
@@ -609,9 +544,14 @@ func (s *Server) chartSVG(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return NotFound("There is no chart " + name + " on this board: throughput, variation, backlog, leadtime, states or netflow.")
 	}
+	return writeSVG(w, c, svgName(b, c.ID, series.To))
+}
+
+// writeSVG serves a chart as a standalone .svg download.
+func writeSVG(w http.ResponseWriter, c *chart.Chart, disposition string) error {
 	c.Class = ""
 	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s-%s.svg"`, b.Slug, c.ID, series.To))
+	w.Header().Set("Content-Disposition", disposition)
 	return c.Standalone(w)
 }
 

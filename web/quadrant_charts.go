@@ -2,7 +2,9 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vger-dev/vger/internal/flow"
@@ -23,7 +25,10 @@ func (q quadrantCharts) xScale() chart.Time {
 	return chart.Time{Loc: q.fb.Location(), Period: chart.Week}
 }
 
-func (q quadrantCharts) x(w flow.Week) float64 { return chart.T(w.Monday.Start(q.fb.Location())) }
+func (q quadrantCharts) x(w flow.Week) float64 { return q.at(w.Monday) }
+
+// at is the x of the week starting monday.
+func (q quadrantCharts) at(monday flow.Date) float64 { return chart.T(monday.Start(q.fb.Location())) }
 
 // markers are the annotations and release tags within the shown weeks.
 func (q quadrantCharts) markers() []chart.Layer {
@@ -45,48 +50,11 @@ func withMarkers(layers []chart.Layer, ms []chart.Layer) []chart.Layer {
 func pctLabel(p int) string { return fmt.Sprintf("%d%% likely", p) }
 
 func (q quadrantCharts) throughput() *chart.Chart {
-	var bars []chart.Datum
-	lines := map[int][]chart.Datum{}
-	for _, w := range q.series.Weeks {
-		x := q.x(w)
-		bars = append(bars, chart.Datum{X: x, Y: float64(w.Throughput), Partial: w.Partial})
-		for _, p := range q.series.Percents {
-			y := chart.Missing
-			for _, l := range w.Likelihood {
-				if l.Percent == p {
-					y = float64(l.Count)
-				}
-			}
-			lines[p] = append(lines[p], chart.Datum{X: x, Y: y})
-		}
-	}
-	layers := []chart.Layer{&chart.Bars{ID: "delivered", PartialLabel: "This week (so far)",
-		Series: []chart.Series{{Name: "Delivered", Style: chart.ThroughputStyle, Data: bars}}}}
-	for _, p := range q.series.Percents {
-		layers = append(layers, &chart.Line{ID: fmt.Sprintf("p%d", p), Name: pctLabel(p) + " (rolling)", Style: chart.Likelihood(p), Step: true, Data: lines[p]})
-	}
-	for _, l := range q.series.Flat {
-		st := chart.Likelihood(l.Percent)
-		st.Width = 1
-		layers = append(layers, &chart.HLine{ID: fmt.Sprintf("flat%d", l.Percent), Name: fmt.Sprintf("%d%% over the range", l.Percent),
-			Y: float64(l.Count), Label: fmt.Sprintf("%d%% ≥ %d", l.Percent, l.Count), Style: st})
-	}
-	return &chart.Chart{ID: "throughput", Title: "Throughput: items delivered per week", YLabel: "Items delivered",
-		X: q.xScale(), Y: chart.Linear{Integer: true, Unit: "items"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
+	return q.throughputChart(issueRolling(q.series), issueCounts)
 }
 
 func (q quadrantCharts) variation() *chart.Chart {
-	var data []chart.Datum
-	for _, w := range q.series.Weeks {
-		y := chart.Missing
-		if v, ok := w.Variation.Get(); ok {
-			y = v
-		}
-		data = append(data, chart.Datum{X: q.x(w), Y: y})
-	}
-	layers := []chart.Layer{&chart.Line{ID: "variation", Name: "Variation (rolling)", Style: chart.Style{Color: chart.Purple}, Data: data}}
-	return &chart.Chart{ID: "variation", Title: "Variation: how predictable weekly throughput is", YLabel: "Std dev ÷ mean",
-		X: q.xScale(), Y: chart.Linear{}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
+	return q.variationChart(issueRolling(q.series), issueCounts)
 }
 
 func (q quadrantCharts) backlog() *chart.Chart {
@@ -107,24 +75,7 @@ func (q quadrantCharts) backlog() *chart.Chart {
 }
 
 func (q quadrantCharts) leadTime(unit string) *chart.Chart {
-	lines := map[int][]chart.Datum{}
-	for _, w := range q.series.Weeks {
-		for _, p := range q.series.Percents {
-			y := chart.Missing
-			for _, l := range w.LeadTime {
-				if l.Percent == p {
-					y = l.Value
-				}
-			}
-			lines[p] = append(lines[p], chart.Datum{X: q.x(w), Y: y})
-		}
-	}
-	var layers []chart.Layer
-	for _, p := range q.series.Percents {
-		layers = append(layers, &chart.Line{ID: fmt.Sprintf("p%d", p), Name: fmt.Sprintf("%d%% finished within", p), Style: chart.Likelihood(p), Data: lines[p], Dots: true})
-	}
-	return &chart.Chart{ID: "leadtime", Title: "Lead time: days from start to done (rolling)", YLabel: unit,
-		X: q.xScale(), Y: chart.Linear{Unit: "days"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
+	return q.leadTimeChart(issueRolling(q.series), issueCounts, unit)
 }
 
 // states is the detailed lead-time view: the mean time per state of the
@@ -146,6 +97,27 @@ func (q quadrantCharts) states(unit string) *chart.Chart {
 			data[i] = append(data[i], chart.Datum{X: q.x(w), Y: y})
 		}
 	}
+	// Each state's mean blocked time is the hatched top of its segment:
+	// the segment still adds up to the state's mean time (flowing, then
+	// blocked), so the stack stays the mean lead time.
+	blockedIn := make([][]chart.Datum, len(names))
+	anyBlocked := false
+	for k, w := range q.series.Weeks {
+		st, ok := w.ByState.Get()
+		known := ok && w.LeadItems > 0 && len(st.Blocked) == len(st.InState)
+		for i := range names {
+			y := chart.Missing
+			if known {
+				if i < len(st.Blocked) {
+					y = st.Blocked[i]
+				} else {
+					y = st.BlockedOutside
+				}
+				anyBlocked = anyBlocked || y > 0
+			}
+			blockedIn[i] = append(blockedIn[i], chart.Datum{X: data[i][k].X, Y: y, Partial: true})
+		}
+	}
 	var series []chart.Series
 	for i, n := range names {
 		if slices.Contains(q.hide, n) {
@@ -156,7 +128,28 @@ func (q quadrantCharts) states(unit string) *chart.Chart {
 		if n == "outside" {
 			style, label = chart.Style{Color: chart.Grey}, "Outside the window"
 		}
-		series = append(series, chart.Series{ID: stateID(n), Name: label, Style: style, Data: data[i]})
+		if !anyBlocked {
+			series = append(series, chart.Series{ID: stateID(n), Name: label, Style: style, Data: data[i]})
+			continue
+		}
+		flowing := make([]chart.Datum, len(data[i]))
+		blocked := make([]chart.Datum, len(data[i]))
+		for k, d := range data[i] {
+			b := blockedIn[i][k]
+			flowing[k], blocked[k] = d, b
+			when := "Week of " + dayText(q.series.Weeks[k].Monday)
+			switch {
+			case math.IsNaN(d.Y):
+			case math.IsNaN(b.Y):
+				flowing[k].Title = fmt.Sprintf("%s\n%s: %s %s", when, label, days(d.Y), strings.ToLower(unit))
+			default:
+				flowing[k].Y = max(d.Y-b.Y, 0)
+				flowing[k].Title = fmt.Sprintf("%s\n%s: %s %s, of which blocked %s", when, label, days(d.Y), strings.ToLower(unit), days(b.Y))
+				blocked[k].Title = fmt.Sprintf("%s\n%s, flagged as blocked: %s of %s %s", when, label, days(b.Y), days(d.Y), strings.ToLower(unit))
+			}
+		}
+		series = append(series, chart.Series{ID: stateID(n), Name: label, Style: style, Data: flowing},
+			chart.Series{ID: stateID(n) + "-blocked", Name: label + " (blocked)", Style: style, Data: blocked, NoLegend: true})
 	}
 	var blocked []chart.Datum
 	for _, w := range q.series.Weeks {
@@ -166,7 +159,7 @@ func (q quadrantCharts) states(unit string) *chart.Chart {
 		}
 		blocked = append(blocked, chart.Datum{X: q.x(w), Y: y})
 	}
-	layers := []chart.Layer{&chart.Bars{ID: "states", Stacked: true, Series: series},
+	layers := []chart.Layer{&chart.Bars{ID: "states", Stacked: true, Series: series, PartialLabel: "Blocked (hatched: flagged while in that column)"},
 		&chart.Line{ID: "blocked", Name: "Blocked (mean, flagged as impediment)", Style: chart.Style{Color: chart.Vermillion, Dash: "4 3"}, Step: true, Data: blocked}}
 	return &chart.Chart{ID: "states", Title: "Where the time goes: mean days per state (rolling)", YLabel: unit,
 		X: q.xScale(), Y: chart.Linear{Unit: "days"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}

@@ -26,27 +26,11 @@ func (s *Server) throughputCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := newCSV(w, fmt.Sprintf("%s-throughput-%s.csv", b.Slug, series.To))
-	head := []string{"week", "partial", "delivered"}
-	for _, p := range series.Percents {
-		head = append(head, fmt.Sprintf("likely_%d", p))
-	}
-	head = append(head, "keys")
-	if err := c.Write(head...); err != nil {
+	err = issueRolling(series).writeThroughputCSV(c, issueCounts, []string{"keys"}, func(i int) []string {
+		return []string{strings.Join(keys[series.Weeks[i].Monday], " ")}
+	})
+	if err != nil {
 		return err
-	}
-	for _, wk := range series.Weeks {
-		row := []string{wk.Monday.String(), strconv.FormatBool(wk.Partial), strconv.Itoa(wk.Throughput)}
-		for _, p := range series.Percents {
-			v := countAt(wk.Likelihood, p)
-			if v == "–" {
-				v = ""
-			}
-			row = append(row, v)
-		}
-		row = append(row, strings.Join(keys[wk.Monday], " "))
-		if err := c.Write(row...); err != nil {
-			return err
-		}
 	}
 	return c.Close()
 }
@@ -214,7 +198,11 @@ func leadTimeHead(c *csvWriter, states []string) error {
 	for _, st := range states {
 		head = append(head, "days_in "+st)
 	}
-	head = append(head, "days_outside_window", "blocked_days", "url")
+	head = append(head, "days_outside_window", "blocked_days")
+	for _, st := range states {
+		head = append(head, "blocked_days_in "+st)
+	}
+	head = append(head, "blocked_days_outside_window", "url")
 	return c.Write(head...)
 }
 
@@ -232,7 +220,21 @@ func (s *Server) leadTimeRow(c *csvWriter, loc *time.Location, states []string, 
 	if ok {
 		outside = fnum(ts.Outside)
 	}
-	cells = append(cells, outside, num(f.Blocked), s.issueURL(f.Key))
+	cells = append(cells, outside, num(f.Blocked))
+	// Blocked time per state: empty for facts stored before it was kept.
+	known := ok && len(ts.Blocked) == len(ts.InState)
+	for i := range states {
+		if known && i < len(ts.Blocked) {
+			cells = append(cells, fnum(ts.Blocked[i]))
+		} else {
+			cells = append(cells, "")
+		}
+	}
+	blockedOutside := ""
+	if known {
+		blockedOutside = fnum(ts.BlockedOutside)
+	}
+	cells = append(cells, blockedOutside, s.issueURL(f.Key))
 	return c.Write(cells...)
 }
 

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
@@ -42,39 +41,16 @@ func at(month time.Month, day, hour int) time.Time {
 
 func loadFixture(t *testing.T) (*web.Server, *store.Store) {
 	t.Helper()
-	s, st := newServer(t)
-	s.Now = func() time.Time { return fixtureNow }
-	s.JiraURL = "https://jira.example.com"
+	s, st, team := fixtureServer(t, fixtureNow)
 	ctx := context.Background()
-	if _, err := st.UpsertJiraStatuses(ctx, []store.JiraStatus{{ID: "1", Name: "To Do", Category: "new"},
-		{ID: "3", Name: "In Progress", Category: "indeterminate"}, {ID: "4", Name: "Review", Category: "indeterminate"}, {ID: "5", Name: "Done", Category: "done"}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.UpsertJiraIssueTypes(ctx, []store.JiraIssueType{{ID: "10", Name: "Story"}, {ID: "11", Name: "Bug"}}); err != nil {
-		t.Fatal(err)
-	}
-	team, err := st.CreateTeam(ctx, "Payments", "payments")
+	b, err := st.CreateBoard(ctx, fixtureBoard(team.ID, "Payments board", "pay", 7, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := st.CreateBoard(ctx, store.Board{TeamID: team.ID, Name: "Payments board", Slug: "pay", JiraBoardID: 7, TimeZone: "UTC",
-		DayMode: "calendar", LeadStart: 1, LeadEnd: 3, RollingWeeks: 4, FiscalYearStartMonth: 1,
-		States: []store.BoardState{{Seq: 0, Name: "To Do", StatusIDs: []string{"1"}, Active: true}, {Seq: 1, Name: "In Progress", StatusIDs: []string{"3"}, Active: true},
-			{Seq: 2, Name: "Review", StatusIDs: []string{"4"}}, {Seq: 3, Name: "Done", StatusIDs: []string{"5"}, Active: true}},
-		WorkTypes: []store.WorkType{{Name: "Story", IssueTypeIDs: []string{"10"}}, {Name: "Bug", IssueTypeIDs: []string{"11"}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hid := int64(0)
+	ib := &issueBuilder{project: "PAY"}
 	mk := func(id int64, typ, status string, created time.Time, moves ...any) store.JiraIssue {
-		is := store.JiraIssue{ID: id, Key: "PAY-" + itoa(id), Project: "PAY", TypeID: typ, StatusID: status, Summary: "Item " + itoa(id),
-			Created: created, Updated: created}
-		for i := 0; i < len(moves); i += 3 {
-			hid++
-			at := moves[i+2].(time.Time)
-			is.StatusChanges = append(is.StatusChanges, store.JiraStatusChange{HistoryID: hid, At: at, From: moves[i].(string), To: moves[i+1].(string)})
-			is.Updated = at
-		}
+		is := ib.issue(id, typ, status, created, moves...)
+		is.Summary = "Item " + itoa(id)
 		return is
 	}
 	issues := []store.JiraIssue{
@@ -87,19 +63,7 @@ func loadFixture(t *testing.T) (*web.Server, *store.Store) {
 		mk(7, "11", "5", at(3, 17, 9), "1", "5", at(3, 18, 9)),
 		mk(8, "10", "3", at(3, 18, 9), "1", "3", at(3, 19, 9)),
 	}
-	err = pgx.BeginFunc(ctx, st.Pool, func(tx pgx.Tx) error {
-		_, err := store.WriteJiraIssues(ctx, tx, b.ID, issues)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := (&vsync.Syncer{Store: st, Now: func() time.Time { return fixtureNow }}).RebuildFacts(ctx, b.ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.RecordSyncResult(ctx, store.Scope{Kind: "board", BoardID: b.ID}, fixtureNow.Add(-time.Hour), "", nil); err != nil {
-		t.Fatal(err)
-	}
+	storeFixtureIssues(t, st, b.ID, issues, fixtureNow, true)
 	return s, st
 }
 
@@ -205,11 +169,11 @@ func TestQuadrantCSVs(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = [][]string{
-		{"key", "summary", "type", "started", "done", "lead_time_days", "calendar_days", "noise", "days_in In Progress", "days_in Review", "days_outside_window", "blocked_days", "url"},
-		{"PAY-2", "Item 2", "Story", "2025-03-03T10:00:00Z", "2025-03-05T10:00:00Z", "2", "2", "false", "2", "0", "0", "0", "https://jira.example.com/browse/PAY-2"},
-		{"PAY-3", "Item 3", "Story", "2025-03-04T10:00:00Z", "2025-03-07T10:00:00Z", "3", "3", "false", "2", "1", "0", "0", "https://jira.example.com/browse/PAY-3"},
-		{"PAY-5", "Item 5", "Story", "2025-03-12T09:00:00Z", "2025-03-12T21:00:00Z", "0.5", "0.5", "false", "0.5", "0", "0", "0", "https://jira.example.com/browse/PAY-5"},
-		{"PAY-4", "Item 4", "Bug", "2025-03-10T12:00:00Z", "2025-03-14T12:00:00Z", "4", "4", "false", "4", "0", "0", "0", "https://jira.example.com/browse/PAY-4"},
+		{"key", "summary", "type", "started", "done", "lead_time_days", "calendar_days", "noise", "days_in In Progress", "days_in Review", "days_outside_window", "blocked_days", "blocked_days_in In Progress", "blocked_days_in Review", "blocked_days_outside_window", "url"},
+		{"PAY-2", "Item 2", "Story", "2025-03-03T10:00:00Z", "2025-03-05T10:00:00Z", "2", "2", "false", "2", "0", "0", "0", "0", "0", "0", "https://jira.example.com/browse/PAY-2"},
+		{"PAY-3", "Item 3", "Story", "2025-03-04T10:00:00Z", "2025-03-07T10:00:00Z", "3", "3", "false", "2", "1", "0", "0", "0", "0", "0", "https://jira.example.com/browse/PAY-3"},
+		{"PAY-5", "Item 5", "Story", "2025-03-12T09:00:00Z", "2025-03-12T21:00:00Z", "0.5", "0.5", "false", "0.5", "0", "0", "0", "0", "0", "0", "https://jira.example.com/browse/PAY-5"},
+		{"PAY-4", "Item 4", "Bug", "2025-03-10T12:00:00Z", "2025-03-14T12:00:00Z", "4", "4", "false", "4", "0", "0", "0", "0", "0", "0", "https://jira.example.com/browse/PAY-4"},
 	}
 	if !equalRows(rows, want) {
 		t.Fatalf("lead-time CSV:\n got %v\nwant %v", rows, want)
@@ -286,18 +250,7 @@ func TestQuadrantBadParameters(t *testing.T) {
 		"days=working&days=calendar":     "days",
 		"from=2000-01-01&to=2025-01-01":  "from",
 	}
-	for q, param := range cases {
-		for _, path := range []string{"", "/throughput.csv", "/leadtime.csv", "/chart/throughput.svg"} {
-			res, body := get(t, s.Routes(), quadrantURL+path+"?"+q)
-			if res.StatusCode != http.StatusBadRequest {
-				t.Errorf("%s?%s: status %d", path, q, res.StatusCode)
-				continue
-			}
-			if got := doc(t, body).Find(`[data-testid="error-param"]`).Text(); got != param {
-				t.Errorf("%s?%s: names %q, want %q", path, q, got, param)
-			}
-		}
-	}
+	checkBadParams(t, s.Routes(), quadrantURL, []string{"", "/throughput.csv", "/leadtime.csv", "/chart/throughput.svg"}, cases)
 	if res, _ := get(t, s.Routes(), quadrantURL+"/"); res.StatusCode != 200 {
 		t.Errorf("with a trailing slash: %d", res.StatusCode)
 	}
@@ -317,13 +270,7 @@ func TestQuadrantFormRedirectsToCanonicalURL(t *testing.T) {
 		"weeks=12&from=&to=&type=Bug&start=In+Progress&end=Done&days=working&window=8&backlog=absolute&tags=off&apply=1": quadrantURL + "?weeks=12&type=Bug&days=working&window=8&backlog=absolute&tags=off",
 		"weeks=26&from=2025-01-06&to=2025-03-23&start=Review&end=Done&hide=Review&apply=1":                               quadrantURL + "?from=2025-01-06&to=2025-03-23&start=Review&hide=Review",
 	}
-	for q, want := range cases {
-		rec := httptest.NewRecorder()
-		s.Routes().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, quadrantURL+"?"+q, nil))
-		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != want {
-			t.Errorf("%s:\n got %d %s\nwant 303 %s", q, rec.Code, rec.Header().Get("Location"), want)
-		}
-	}
+	checkRedirects(t, s.Routes(), quadrantURL, cases)
 }
 
 // A permalink reproduces the page byte for byte (apart from "data as of"),

@@ -28,12 +28,20 @@ var issueWords = quarterWords{one: "item", many: "items", unit: "items", done: "
 
 // loadQuarterly parses the URL, loads the board and computes the view.
 // Its facts have what the view shows (not the time per state and the
-// other columns of the lead-time CSV: loadQuarterlyWith(r, true)).
+// other columns of the lead-time CSV: loadQuarterlyWith(r, computeQuarterly, true)).
 func (s *Server) loadQuarterly(r *http.Request) (*quarterly, error) {
-	return s.loadQuarterlyWith(r, false)
+	return s.loadQuarterlyWith(r, computeQuarterly, false)
 }
 
-func (s *Server) loadQuarterlyWith(r *http.Request, full bool) (*quarterly, error) {
+// loadQuarterlyPoints is loadQuarterly without the forecast: the quarters
+// and the scatterplot's points.
+func (s *Server) loadQuarterlyPoints(r *http.Request) (*quarterly, error) {
+	return s.loadQuarterlyWith(r, quarterlyPoints, false)
+}
+
+// loadQuarterlyWith loads the view with compute; with full, its facts are
+// whole (the lead-time CSV's columns).
+func (s *Server) loadQuarterlyWith(r *http.Request, compute func(store.Board, QuarterlyParams, *boardData, time.Time) (*quarterly, error), full bool) (*quarterly, error) {
 	b, err := s.boardFromURL(r)
 	if err != nil {
 		return nil, err
@@ -45,7 +53,7 @@ func (s *Server) loadQuarterlyWith(r *http.Request, full bool) (*quarterly, erro
 	eff := b
 	eff.FiscalYearStartMonth = p.fiscalOf(b)
 	if !p.Overrides(b) {
-		q, err := s.quarterlyFromAggregates(r, b, eff, p, full)
+		q, err := s.quarterlyFromAggregates(r, b, eff, p, compute, full)
 		if !errors.Is(err, store.ErrNoCounts) {
 			return q, err
 		}
@@ -54,7 +62,7 @@ func (s *Server) loadQuarterlyWith(r *http.Request, full bool) (*quarterly, erro
 	if err != nil {
 		return nil, err
 	}
-	return computeQuarterly(b, p, d, s.now())
+	return compute(b, p, d, s.now())
 }
 
 // quarterlyFromAggregates loads the view from the board's stored
@@ -63,7 +71,8 @@ func (s *Server) loadQuarterlyWith(r *http.Request, full bool) (*quarterly, erro
 // forecast's weeks only: what flow.QuarterlyFrom and SamplesFrom read, so
 // the view equals the one computed from every fact. store.ErrNoCounts: the
 // board's aggregates predate this binary.
-func (s *Server) quarterlyFromAggregates(r *http.Request, b, eff store.Board, p QuarterlyParams, full bool) (*quarterly, error) {
+func (s *Server) quarterlyFromAggregates(r *http.Request, b, eff store.Board, p QuarterlyParams,
+	compute func(store.Board, QuarterlyParams, *boardData, time.Time) (*quarterly, error), full bool) (*quarterly, error) {
 	ctx := r.Context()
 	d, err := s.loadBoardMeta(ctx, eff, p.ViewParams)
 	if err != nil {
@@ -96,12 +105,12 @@ func (s *Server) quarterlyFromAggregates(r *http.Request, b, eff store.Board, p 
 		d.Delivered += c.Delivered
 	}
 	d.First = flow.OptOf(first)
-	return computeQuarterly(b, p, d, now)
+	return compute(b, p, d, now)
 }
 
-// computeQuarterly computes the view from loaded board data (no database:
-// the benchmark calls it directly).
-func computeQuarterly(b store.Board, p QuarterlyParams, d *boardData, now time.Time) (*quarterly, error) {
+// quarterlyPoints computes the quarters and the scatterplot's points (all
+// of the view but the forecast).
+func quarterlyPoints(b store.Board, p QuarterlyParams, d *boardData, now time.Time) (*quarterly, error) {
 	q := &quarterly{b: b, p: p, d: d}
 	var tags []flow.Tag
 	if p.Tags {
@@ -124,6 +133,16 @@ func computeQuarterly(b store.Board, p QuarterlyParams, d *boardData, now time.T
 		q.inRange = len(all)
 		q.points = zoomed(all, p.Zoom, d.Flow.Location(), func(pt *flow.ScatterPoint) (time.Time, float64) { return pt.Done, pt.LeadTime })
 		q.shown = len(q.points)
+	}
+	return q, nil
+}
+
+// computeQuarterly computes the view from loaded board data (no database:
+// the benchmark calls it directly).
+func computeQuarterly(b store.Board, p QuarterlyParams, d *boardData, now time.Time) (*quarterly, error) {
+	q, err := quarterlyPoints(b, p, d, now)
+	if err != nil {
+		return nil, err
 	}
 	samples, err := d.Flow.SamplesFrom(d.First, d.Facts, p.Types, now)
 	if err != nil {

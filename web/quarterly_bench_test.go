@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -41,9 +43,13 @@ func bigBoard(tb testing.TB, n int) (*Server, store.Board, []store.Fact, []flow.
 		lead := rng.ExpFloat64() * 6
 		started := done.Add(-time.Duration(lead * 1.4 * 24 * float64(time.Hour)))
 		lt, cal := lead, done.Sub(started).Hours()/24
+		blocked := 0.0 // every fifth item was flagged for a fifth of its lead time
+		if i%5 == 0 {
+			blocked = lt / 5
+		}
 		facts[i] = store.Fact{IssueID: int64(i + 1), Key: fmt.Sprintf("BIG-%d", i+1), Summary: fmt.Sprintf("Make the checkout page faster for customers %d", i),
 			Type: types[i%3], Created: started.Add(-48 * time.Hour), InScope: true, Position: 3, PositionSince: done,
-			StartedAt: &started, DoneAt: &done, Delivered: true, LeadTime: &lt, CalendarDays: &cal, TimeInState: []float64{lt * 0.7, lt * 0.3}}
+			StartedAt: &started, DoneAt: &done, Delivered: true, LeadTime: &lt, CalendarDays: &cal, TimeInState: []float64{lt * 0.7, lt * 0.3}, Blocked: &blocked}
 	}
 	var tags []flow.Tag
 	for i := range 30 {
@@ -137,6 +143,29 @@ func TestQuarterlyPage20kSize(t *testing.T) {
 	if !bytes.Contains(page, []byte(`data-href-prefix="https://jira.example.com/browse/"`)) {
 		t.Error("compact points lost their links")
 	}
+	// The rest of the hover text is fetched on the first hover: one
+	// data-details path per layer, not in the page's bytes.
+	if !bytes.Contains(page, []byte(`data-details="/teams/big/boards/big/quarterly-points.json"`)) {
+		t.Error("compact points have no details URL")
+	}
+	start := time.Now()
+	js := q.pointDetails()
+	took := time.Since(start)
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, 5) // the route's compression level
+	zw.Write(js)
+	zw.Close()
+	t.Logf("hover details: %d bytes of JSON (%d gzipped) in %v", len(js), gz.Len(), took)
+	var details map[string][]string
+	if err := json.Unmarshal(js, &details); err != nil || len(details) != 20000 {
+		t.Fatalf("details: %d keys, %v", len(details), err)
+	}
+	if d := details["BIG-16"]; len(d) != 2 || d[0] != "Make the checkout page faster for customers 15" || !strings.HasPrefix(d[1], "Blocked: ") || !strings.HasSuffix(d[1], "% of the lead time)") {
+		t.Errorf("details of BIG-16: %q", d)
+	}
+	if d := details["BIG-17"]; len(d) != 2 || d[1] != "Blocked: 0.0 working days" {
+		t.Errorf("details of BIG-17: %q", d)
+	}
 }
 
 // BenchmarkQuarterlyPage20k builds the quarterly page for 20,000
@@ -157,4 +186,23 @@ func BenchmarkQuarterlyPage20k(b *testing.B) {
 			b.ReportMetric(float64(scatterBytes(page)), "svg-bytes")
 		})
 	}
+}
+
+// BenchmarkQuarterlyPointDetails20k: what quarterly-points.json does after
+// the database for 20,000 delivered items (the quarters, the points and
+// their hover texts; no forecast, no chart).
+func BenchmarkQuarterlyPointDetails20k(b *testing.B) {
+	s, board, rows, tags, now := bigBoard(b, 20000)
+	_, q := buildQuarterlyPage(b, s, board, rows, tags, now, "")
+	var js []byte
+	cpu0 := cpuTime()
+	for b.Loop() {
+		qp, err := quarterlyPoints(board, q.p, q.d, now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		js = qp.pointDetails()
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(len(js)), "json-bytes")
 }

@@ -101,7 +101,7 @@ func TestQuarterlyInBrowser(t *testing.T) {
 	point := `[data-testid="chart-leadtime"] a[href$="/browse/QTR-7"] circle`
 	x, y := center(point)
 	run(mouse(chromedp.MouseMoved, x, y, 0))
-	if tip := eval(`(function () { var t = document.querySelector('[data-testid="chart-tip"]'); return t && !t.hidden ? t.textContent : ""; })()`); tip != "QTR-7 · Reopened login fix\n71.0 calendar days\nDone Tue 13 May 2025" {
+	if tip := eval(`(function () { var t = document.querySelector('[data-testid="chart-tip"]'); return t && !t.hidden ? t.textContent : ""; })()`); tip != "QTR-7 · Reopened login fix\n71.0 calendar days\nDone Tue 13 May 2025\nBlocked: 0.0 calendar days" {
 		t.Errorf("tooltip %q", tip)
 	}
 	if png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {

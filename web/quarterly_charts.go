@@ -1,7 +1,9 @@
 package web
 
 import (
+	"math"
 	"slices"
+	"strconv"
 
 	"github.com/vger-dev/vger/internal/flow"
 	"github.com/vger-dev/vger/web/chart"
@@ -61,17 +63,65 @@ func (q *quarterly) scatterLayers(issueURL func(string) string) []chart.Layer {
 	var out []chart.Layer
 	for i, n := range names {
 		if slices.Contains(shown, n) {
-			out = append(out, scatterLayer("wt-"+stateID(n), n, i, data[i], detailed))
+			out = append(out, scatterLayer("wt-"+stateID(n), n, i, data[i], detailed, q.detailsURL()))
 		}
 	}
 	return out
 }
 
-// issueTitle is a point's hover text: key, summary, lead time, done date.
+// issueTitle is a point's hover text: key, summary, lead time, done date,
+// blocked time.
 func (q *quarterly) issueTitle(pt flow.ScatterPoint) string {
 	what := pt.Key
-	if row := q.d.Byid[pt.ID]; row != nil && row.Summary != "" {
-		what += " · " + row.Summary
+	if s := q.summary(pt); s != "" {
+		what += " · " + s
 	}
-	return q.pointTitle(what, pt.LeadTime, pt.Done, pt.Noise)
+	t := q.pointTitle(what, pt.LeadTime, pt.Done, pt.Noise)
+	if b := q.blockedText(pt); b != "" {
+		t += "\n" + b
+	}
+	return t
+}
+
+func (q *quarterly) summary(pt flow.ScatterPoint) string {
+	if row := q.d.Byid[pt.ID]; row != nil {
+		return row.Summary
+	}
+	return ""
+}
+
+// blockedText is a point's blocked time (JIRA's Flagged, between start and
+// done) and its share of the lead time: "Blocked: 1.25 working days (31%)".
+func (q *quarterly) blockedText(pt flow.ScatterPoint) string {
+	b, ok := pt.Blocked.Get()
+	if !ok {
+		return ""
+	}
+	t := "Blocked: " + days(b) + " " + q.unit()
+	if b > 0 && pt.LeadTime > 0 {
+		t += " (" + strconv.FormatFloat(math.Round(100*b/pt.LeadTime), 'f', 0, 64) + "% of the lead time)"
+	}
+	return t
+}
+
+// pointDetails are the hover texts a compact scatterplot fetches (see
+// chart.Scatter.Details), as JSON: per key, the summary and the blocked
+// time.
+func (q *quarterly) pointDetails() []byte {
+	var pd pointsJSON
+	pd.b = make([]byte, 0, 80*len(q.points))
+	for _, pt := range q.points {
+		if b := q.blockedText(pt); b != "" {
+			pd.add(pt.Key, q.summary(pt), b)
+		} else {
+			pd.add(pt.Key, q.summary(pt))
+		}
+	}
+	return pd.done()
+}
+
+// detailsURL is where the compact scatterplot fetches its hover texts: the
+// view's query, so the same points.
+func (q *quarterly) detailsURL() string {
+	return withQuery(boardPath(q.b)+"/quarterly-points.json", encodeQuarterly(q.p.Canonical(q.b)))
 }

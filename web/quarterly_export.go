@@ -72,7 +72,7 @@ func (q *quarterly) quarterKeys() map[flow.Date][]string {
 // quarterlyLeadCSV streams the items on the scatterplot: the quarters
 // shown, inside the zoom, oldest first.
 func (s *Server) quarterlyLeadCSV(w http.ResponseWriter, r *http.Request) error {
-	q, err := s.loadQuarterlyWith(r, true)
+	q, err := s.loadQuarterlyWith(r, computeQuarterly, true)
 	if err != nil {
 		return err
 	}

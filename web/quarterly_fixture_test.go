@@ -6,10 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/vger-dev/vger/internal/store"
-	vsync "github.com/vger-dev/vger/internal/sync"
 	"github.com/vger-dev/vger/web"
 )
 
@@ -89,21 +86,8 @@ func qtrIssues() []fixtureIssue {
 // "idle" (nothing delivered) and "new" (never synced, no issues).
 func loadQuarterlyFixture(t *testing.T) (*web.Server, *store.Store) {
 	t.Helper()
-	s, st := newServer(t)
-	s.Now = func() time.Time { return qtrNow }
-	s.JiraURL = "https://jira.example.com"
+	s, st, team := fixtureServer(t, qtrNow)
 	ctx := context.Background()
-	if _, err := st.UpsertJiraStatuses(ctx, []store.JiraStatus{{ID: "1", Name: "To Do", Category: "new"},
-		{ID: "3", Name: "In Progress", Category: "indeterminate"}, {ID: "4", Name: "Review", Category: "indeterminate"}, {ID: "5", Name: "Done", Category: "done"}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.UpsertJiraIssueTypes(ctx, []store.JiraIssueType{{ID: "10", Name: "Story"}, {ID: "11", Name: "Bug"}}); err != nil {
-		t.Fatal(err)
-	}
-	team, err := st.CreateTeam(ctx, "Payments", "payments")
-	if err != nil {
-		t.Fatal(err)
-	}
 	qtr := addBoard(t, st, team.ID, "qtr", 0, qtrIssues(), true)
 	addBoard(t, st, team.ID, "fresh", 1000, []fixtureIssue{
 		{1, "NEW-1", "10", "First", ts(2025, 5, 1, 9, 0), []move{ip(ts(2025, 5, 1, 10, 0)), done(ts(2025, 5, 2, 10, 0))}}}, true)
@@ -130,11 +114,7 @@ func loadQuarterlyFixture(t *testing.T) (*web.Server, *store.Store) {
 func addBoard(t *testing.T, st *store.Store, teamID int64, slug string, base int64, issues []fixtureIssue, synced bool) int64 {
 	t.Helper()
 	ctx := context.Background()
-	b, err := st.CreateBoard(ctx, store.Board{TeamID: teamID, Name: "Board " + slug, Slug: slug, JiraBoardID: 100 + base, TimeZone: "UTC",
-		DayMode: "calendar", LeadStart: 1, LeadEnd: 3, RollingWeeks: 4, FiscalYearStartMonth: 4,
-		States: []store.BoardState{{Seq: 0, Name: "To Do", StatusIDs: []string{"1"}, Active: true}, {Seq: 1, Name: "In Progress", StatusIDs: []string{"3"}, Active: true},
-			{Seq: 2, Name: "Review", StatusIDs: []string{"4"}}, {Seq: 3, Name: "Done", StatusIDs: []string{"5"}, Active: true}},
-		WorkTypes: []store.WorkType{{Name: "Story", IssueTypeIDs: []string{"10"}}, {Name: "Bug", IssueTypeIDs: []string{"11"}}}})
+	b, err := st.CreateBoard(ctx, fixtureBoard(teamID, "Board "+slug, slug, 100+base, 4))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,23 +130,7 @@ func addBoard(t *testing.T, st *store.Store, teamID int64, slug string, base int
 		}
 		rows = append(rows, is)
 	}
-	if len(rows) > 0 {
-		err = pgx.BeginFunc(ctx, st.Pool, func(tx pgx.Tx) error {
-			_, err := store.WriteJiraIssues(ctx, tx, b.ID, rows)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := (&vsync.Syncer{Store: st, Now: func() time.Time { return qtrNow }}).RebuildFacts(ctx, b.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if synced {
-		if err := st.RecordSyncResult(ctx, store.Scope{Kind: "board", BoardID: b.ID}, qtrNow.Add(-time.Hour), "", nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	storeFixtureIssues(t, st, b.ID, rows, qtrNow, synced)
 	return b.ID
 }
 

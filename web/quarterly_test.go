@@ -3,8 +3,6 @@ package web_test
 import (
 	"encoding/csv"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -122,7 +120,7 @@ func TestQuarterlyNumbersMatchHandWork(t *testing.T) {
 	if a.Length() != 1 || a.AttrOr("target", "") != "_blank" || a.AttrOr("rel", "") != "noopener noreferrer" {
 		t.Fatalf("QTR-7's link: %d %q %q", a.Length(), a.AttrOr("target", ""), a.AttrOr("rel", ""))
 	}
-	if got := a.Find("title").Text(); got != "QTR-7 · Reopened login fix\n71.0 calendar days\nDone Tue 13 May 2025" {
+	if got := a.Find("title").Text(); got != "QTR-7 · Reopened login fix\n71.0 calendar days\nDone Tue 13 May 2025\nBlocked: 0.0 calendar days" {
 		t.Errorf("QTR-7's hover text %q", got)
 	}
 	if got := d.Find(`a[href$="/QTR-11"] title`).Text(); !strings.HasPrefix(got, `QTR-11 · <b>Fix</b> "login" & more`) {
@@ -354,11 +352,11 @@ func TestQuarterlyLeadTimeCSVFollowsZoom(t *testing.T) {
 	// Done Apr 1 .. May 14 with lead time 0..10: QTR-8 (2), 9 (3), 10 (1), 11 (4);
 	// QTR-7 (71) is above the zoom. A summary starting with = is neutralised.
 	want := [][]string{
-		{"key", "summary", "type", "started", "done", "lead_time_days", "calendar_days", "noise", "days_in In Progress", "days_in Review", "days_outside_window", "blocked_days", "url"},
-		{"QTR-8", "Item 8", "Story", "2025-04-14T10:00:00Z", "2025-04-16T10:00:00Z", "2", "2", "false", "2", "0", "0", "0", "https://jira.example.com/browse/QTR-8"},
-		{"QTR-9", `'=HYPERLINK("http://evil")`, "Story", "2025-04-21T10:00:00Z", "2025-04-24T10:00:00Z", "3", "3", "false", "3", "0", "0", "0", "https://jira.example.com/browse/QTR-9"},
-		{"QTR-10", "Item 10", "Bug", "2025-04-28T10:00:00Z", "2025-04-29T10:00:00Z", "1", "1", "false", "1", "0", "0", "0", "https://jira.example.com/browse/QTR-10"},
-		{"QTR-11", `<b>Fix</b> "login" & more`, "Story", "2025-05-05T10:00:00Z", "2025-05-09T10:00:00Z", "4", "4", "false", "4", "0", "0", "0", "https://jira.example.com/browse/QTR-11"},
+		{"key", "summary", "type", "started", "done", "lead_time_days", "calendar_days", "noise", "days_in In Progress", "days_in Review", "days_outside_window", "blocked_days", "blocked_days_in In Progress", "blocked_days_in Review", "blocked_days_outside_window", "url"},
+		{"QTR-8", "Item 8", "Story", "2025-04-14T10:00:00Z", "2025-04-16T10:00:00Z", "2", "2", "false", "2", "0", "0", "0", "0", "0", "0", "https://jira.example.com/browse/QTR-8"},
+		{"QTR-9", `'=HYPERLINK("http://evil")`, "Story", "2025-04-21T10:00:00Z", "2025-04-24T10:00:00Z", "3", "3", "false", "3", "0", "0", "0", "0", "0", "0", "https://jira.example.com/browse/QTR-9"},
+		{"QTR-10", "Item 10", "Bug", "2025-04-28T10:00:00Z", "2025-04-29T10:00:00Z", "1", "1", "false", "1", "0", "0", "0", "0", "0", "0", "https://jira.example.com/browse/QTR-10"},
+		{"QTR-11", `<b>Fix</b> "login" & more`, "Story", "2025-05-05T10:00:00Z", "2025-05-09T10:00:00Z", "4", "4", "false", "4", "0", "0", "0", "0", "0", "0", "https://jira.example.com/browse/QTR-11"},
 	}
 	if rows := parseCSV(t, body); !equalRows(rows, want) {
 		t.Fatalf("zoomed lead-time CSV:\n got %q\nwant %q", rows, want)
@@ -515,18 +513,7 @@ func TestQuarterlyBadParameters(t *testing.T) {
 		"qfrom=2025-Q1&apply=1&fiscal=abc": "fiscal",
 	}
 	paths := []string{"/quarterly", "/quarterly.csv", "/quarterly-leadtime.csv", "/chart/quarterly-throughput.svg", "/chart/quarterly-leadtime.svg"}
-	for q, param := range cases {
-		for _, path := range paths {
-			res, body := get(t, s.Routes(), "/teams/payments/boards/qtr"+path+"?"+q)
-			if res.StatusCode != http.StatusBadRequest {
-				t.Errorf("%s?%s: status %d", path, q, res.StatusCode)
-				continue
-			}
-			if got := doc(t, body).Find(`[data-testid="error-param"]`).Text(); got != param {
-				t.Errorf("%s?%s: names %q, want %q", path, q, got, param)
-			}
-		}
-	}
+	checkBadParams(t, s.Routes(), "/teams/payments/boards/qtr", paths, cases)
 	if res, _ := get(t, s.Routes(), "/teams/payments/boards/nope/quarterly"); res.StatusCode != 404 {
 		t.Errorf("unknown board: %d", res.StatusCode)
 	}
@@ -548,13 +535,7 @@ func TestQuarterlyFormRedirectsToCanonicalURL(t *testing.T) {
 		// The zoom form: hidden fields and the four zoom boxes.
 		"type=Story&seed=3&zx0=2025-01-01&zx1=2025-03-31&zy0=0.5&zy1=12.25&apply=1": qtrURL + "?type=Story&seed=3&zx0=2025-01-01&zx1=2025-03-31&zy0=0.5&zy1=12.25",
 	}
-	for q, want := range cases {
-		rec := httptest.NewRecorder()
-		s.Routes().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, qtrURL+"?"+q, nil))
-		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != want {
-			t.Errorf("%s:\n got %d %s\nwant 303 %s", q, rec.Code, rec.Header().Get("Location"), want)
-		}
-	}
+	checkRedirects(t, s.Routes(), qtrURL, cases)
 }
 
 // The tabs carry the settings the views share, and only those.

@@ -147,13 +147,16 @@ func (q *quarters) scatterChart(sp scatterSpec) *chart.Chart {
 
 // scatterLayer is one colour of points: up to maxDetailed points (over all
 // layers) each get an element with its hover text; beyond that every
-// layer is drawn compactly and chart.js shows label, lead time and date.
-func scatterLayer(id, name string, colour int, data []chart.Datum, detailed bool) *chart.Scatter {
+// layer is drawn compactly and chart.js shows label, lead time and date,
+// and the rest of the hover text (summary or title, blocked time) from
+// the JSON at details, fetched on the first hover.
+func scatterLayer(id, name string, colour int, data []chart.Datum, detailed bool, details string) *chart.Scatter {
 	sc := &chart.Scatter{ID: id, Name: name, Style: chart.Categorical(colour), Data: data, Radius: 4.5, MaxDetailed: -1}
 	if detailed {
 		sc.MaxDetailed = maxDetailed
 	} else {
 		sc.Radius = 0 // the compact default
+		sc.Details = details
 	}
 	return sc
 }

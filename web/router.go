@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -82,11 +83,13 @@ func (s *Server) Routes() http.Handler {
 				r.Get("/prs/quarterly", s.handle("prs_quarterly", s.prQuarterlyPage))
 				r.Get("/prs/quarterly.csv", s.handle("prs_quarterly_csv", s.prQuarterlyCSV))
 				r.Get("/prs/quarterly-leadtime.csv", s.handle("prs_quarterly_leadtime_csv", s.prQuarterlyLeadCSV))
+				r.With(middleware.Compress(5, "application/json")).Get("/prs/quarterly-points.json", s.handle("prs_quarterly_points", s.prQuarterlyPointsJSON))
 				r.Get("/prs/chart/quarterly-throughput.svg", s.handle("prs_quarterly_svg", s.prQuarterlySVG("throughput")))
 				r.Get("/prs/chart/quarterly-leadtime.svg", s.handle("prs_quarterly_svg", s.prQuarterlySVG("leadtime")))
 				r.Get("/quarterly", s.handle("quarterly", s.quarterlyPage))
 				r.Get("/quarterly.csv", s.handle("quarterly_csv", s.quarterlyCSV))
 				r.Get("/quarterly-leadtime.csv", s.handle("quarterly_leadtime_csv", s.quarterlyLeadCSV))
+				r.With(middleware.Compress(5, "application/json")).Get("/quarterly-points.json", s.handle("quarterly_points", s.quarterlyPointsJSON))
 				r.Get("/chart/quarterly-throughput.svg", s.handle("quarterly_svg", s.quarterlySVG("throughput")))
 				r.Get("/chart/quarterly-leadtime.svg", s.handle("quarterly_svg", s.quarterlySVG("leadtime")))
 				r.Get("/flow", s.handle("flow", s.flowPage))

@@ -32,9 +32,9 @@ func explain(ctx context.Context, db *benchdata.DB, typical, big board, end time
 	}{
 		{"quadrant: weekly counts (typical board)", `SELECT week, type_name, created, started, delivered, closed_not_delivered
 			FROM board_weekly_counts WHERE board_id = $1 ORDER BY week, type_name`, []any{tid}},
-		{"quadrant: lead-time window facts, one year + 12 weeks (typical board)", `SELECT issue_id, type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked
+		{"quadrant: lead-time window facts, one year + 12 weeks (typical board)", `SELECT issue_id, type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked, blocked_in_state, blocked_outside
 			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, []any{tid, lo, hi}},
-		{"quadrant: lead-time window facts (biggest board)", `SELECT issue_id, type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked
+		{"quadrant: lead-time window facts (biggest board)", `SELECT issue_id, type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked, blocked_in_state, blocked_outside
 			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, []any{bid, lo, hi}},
 		{"board status with the stored issue count (biggest board)", `SELECT b.id, coalesce((SELECT a.issues FROM board_aggregates a WHERE a.board_id = b.id AND a.version = 1),
 			(SELECT count(*) FROM board_issues bi JOIN jira_issues i ON i.id = bi.issue_id WHERE bi.board_id = b.id AND bi.in_filter AND i.deleted_at IS NULL)),

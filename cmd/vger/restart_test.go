@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,11 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vger-dev/vger/internal/jira"
 	"github.com/vger-dev/vger/internal/pglocal"
 	"github.com/vger-dev/vger/internal/sim"
 	"github.com/vger-dev/vger/internal/store"
-	vsync "github.com/vger-dev/vger/internal/sync"
 	"github.com/vger-dev/vger/internal/synctest"
 )
 
@@ -98,29 +95,11 @@ func TestPostgresRestartUnderServerAndWorker(t *testing.T) {
 	}
 	defer func() { st.Close() }()
 
-	s, err := sim.New(sim.Options{Seed: 11, Issues: 1500})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	jc, err := jira.New(jira.Config{BaseURL: srv.URL + "/jira/", Email: "demo@example.com", APIToken: "sim-jira-token"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	setup := &vsync.Syncer{Store: st, Tracker: vsync.NewJiraTracker(jc), Now: s.Now}
-	boards := map[int]int64{}
-	for _, tb := range s.Boards() {
-		b, err := setup.AddBoard(ctx, vsync.NewBoard{JiraBoardID: int64(tb.ID), TeamName: tb.Team})
-		if err != nil {
-			t.Fatal(err)
-		}
-		boards[tb.ID] = b.ID
-	}
+	s, simURL, boards := addSimBoards(t, st, sim.Options{Seed: 11, Issues: 1500})
 
 	// A paced JIRA keeps the first sync running long enough to be cut.
 	addr := freePort(t)
-	env := []string{"PATH=" + os.Getenv("PATH"), "VGER_DATA_DIR=" + dataDir, "JIRA_URL=" + srv.URL + "/jira/",
+	env := []string{"PATH=" + os.Getenv("PATH"), "VGER_DATA_DIR=" + dataDir, "JIRA_URL=" + simURL + "/jira/",
 		"JIRA_EMAIL=demo@example.com", "JIRA_API_TOKEN=sim-jira-token", "VGER_JIRA_RATE=40",
 		"VGER_SYNC_HISTORY_DAYS=36500", "VGER_SYNC_INTERVAL=1h", "VGER_LOG_FORMAT=json", "VGER_SHUTDOWN_TIMEOUT=5s"}
 	start := func(args ...string) (*exec.Cmd, *lockedBuffer, <-chan error) {

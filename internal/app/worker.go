@@ -34,7 +34,7 @@ func RunWorker(ctx context.Context, db *Database, cfg *config.Config, log *slog.
 	// its warnings and errors only.
 	riverLog := slog.New(levelFloor{log.Handler(), slog.LevelWarn})
 	client, err := vsync.NewClient(db.Store, syncer, vsync.ClientOptions{
-		Concurrency: cfg.WorkerConcurrency, Interval: cfg.SyncInterval, Log: riverLog})
+		Concurrency: cfg.WorkerConcurrency, Interval: cfg.SyncInterval, Log: riverLog, JobLog: log})
 	if err != nil {
 		return err
 	}

@@ -356,6 +356,9 @@ var oidcSettings = []Setting{
 		Form: "a claim name, e.g. groups, roles or realm_access.roles",
 		set: func(c *Config, v string) error {
 			v = strings.TrimSpace(v)
+			if v == "" { // blank is no claim: editors by group would silently stop (found by FuzzLoad)
+				return errors.New("white space is not a claim name")
+			}
 			if strings.HasPrefix(v, ".") || strings.HasSuffix(v, ".") || strings.Contains(v, "..") || strings.IndexFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
 				return fmt.Errorf("%q is not a claim name", v)
 			}
@@ -425,8 +428,52 @@ func secureURL(v string) (*url.URL, error) {
 }
 
 // Load reads every setting from getenv, applying defaults, and returns the
-// first invalid value as an *Error naming its variable.
+// first invalid value as an *Error naming its variable. The error never
+// holds a secret, even one pasted into the wrong variable.
 func Load(getenv func(string) (string, bool)) (*Config, error) {
+	c, err := load(getenv)
+	if err != nil {
+		return nil, maskError(err, secretEnv(getenv))
+	}
+	return c, nil
+}
+
+// secretEnv lists the values of every secret variable set (not the files':
+// an error cannot hold what was never read), with a URL's password alone.
+func secretEnv(getenv func(string) (string, bool)) []string {
+	var out []string
+	for _, s := range settings {
+		if v, ok := getenv(s.Name); ok && s.Secret && strings.TrimSpace(v) != "" {
+			out = append(out, v, strings.TrimSpace(v))
+			if p := dsnPassword(v); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// maskError masks secrets in a configuration error's message, keeping its
+// variable and form (and the cause when nothing needed masking).
+func maskError(err error, secrets []string) error {
+	var ce *Error
+	if !errors.As(err, &ce) {
+		if m := Mask(err.Error(), secrets...); m != err.Error() {
+			return errors.New(m)
+		}
+		return err
+	}
+	out := *ce
+	if out.Err != nil {
+		if m := Mask(out.Err.Error(), secrets...); m != out.Err.Error() {
+			out.Err = errors.New(m)
+		}
+	}
+	out.Form = Mask(out.Form, secrets...)
+	return &out
+}
+
+func load(getenv func(string) (string, bool)) (*Config, error) {
 	c := &Config{}
 	for _, s := range settings {
 		v, ok := getenv(s.Name)
@@ -554,8 +601,9 @@ func (c *Config) Secrets() []string {
 		if v == "" {
 			continue
 		}
-		if u, err := url.Parse(v); err == nil && u.User != nil {
-			if p, ok := u.User.Password(); ok && p != "" {
+		if strings.HasPrefix(s.Name, "DATABASE") {
+			// A connection string is secret for its password alone.
+			if p := dsnPassword(v); p != "" {
 				out = append(out, p)
 			}
 			continue
@@ -563,6 +611,50 @@ func (c *Config) Secrets() []string {
 		out = append(out, v)
 	}
 	return out
+}
+
+// dsnPassword is the password in a postgres:// URL (user:password@ or
+// ?password=) or a key=value connection string, or "".
+func dsnPassword(v string) string {
+	if u, err := url.Parse(v); err == nil && u.Scheme != "" {
+		if p, ok := u.User.Password(); ok && p != "" {
+			return p
+		}
+		return u.Query().Get("password")
+	}
+	if !strings.Contains(v, "=") {
+		return ""
+	}
+	// key=value pairs; a value may be 'quoted', with \' and \\ inside.
+	for rest := strings.TrimSpace(v); rest != ""; rest = strings.TrimLeft(rest, " \t\n\r") {
+		key, after, ok := strings.Cut(rest, "=")
+		if !ok {
+			return ""
+		}
+		key, after = strings.TrimSpace(key), strings.TrimLeft(after, " \t")
+		var val strings.Builder
+		if strings.HasPrefix(after, "'") {
+			i := 1
+			for ; i < len(after) && after[i] != '\''; i++ {
+				if after[i] == '\\' && i+1 < len(after) {
+					i++
+				}
+				val.WriteByte(after[i])
+			}
+			rest = after[min(i+1, len(after)):]
+		} else {
+			end := strings.IndexAny(after, " \t\n\r")
+			if end < 0 {
+				end = len(after)
+			}
+			val.WriteString(after[:end])
+			rest = after[end:]
+		}
+		if key == "password" {
+			return val.String()
+		}
+	}
+	return ""
 }
 
 func maskValue(name, v string) string {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -213,6 +214,53 @@ func TestAuthModes(t *testing.T) {
 	}
 	if strings.Join(c.Editors, " ") != "* alice@example.com @corp.example" || !c.AllowAnonymous {
 		t.Fatalf("editors %q anonymous %v", c.Editors, c.AllowAnonymous)
+	}
+}
+
+// The password of a key=value connection string, or of a URL's query, is
+// a secret on its own; a connection string without one hides nothing.
+func TestSecretsOfConnectionStrings(t *testing.T) {
+	t.Parallel()
+	const canary = "canary-kv-9d0c1b"
+	for dsn, want := range map[string][]string{
+		"host=/tmp port=5432 user=vger password=" + canary + " dbname=vger": {canary},
+		"host=/tmp user=vger password='" + canary + "' dbname=vger":         {canary},
+		"host=db password='" + canary + ` with \' quote' dbname=vger`:       {canary + ` with ' quote`},
+		"password = " + canary + " host=db":                                 {canary},
+		"postgres://vger@db/vger?password=" + canary:                        {canary},
+		"postgres://vger:" + canary + "@db/vger":                            {canary},
+		"postgres://vger@db/vger":                                           nil,
+		"host=/tmp user=vger dbname=vger":                                   nil,
+	} {
+		c, err := Load(env(map[string]string{"DATABASE_URL": dsn}))
+		if err != nil {
+			t.Fatalf("%s: %v", dsn, err)
+		}
+		if got := c.Secrets(); !slices.Equal(got, want) {
+			t.Errorf("%s: Secrets() = %q, want %q", dsn, got, want)
+		}
+	}
+}
+
+// A secret pasted into the wrong variable is not echoed by the error that
+// variable's check gives.
+func TestLoadErrorsMaskMisplacedSecrets(t *testing.T) {
+	t.Parallel()
+	const canary = "canary-misplaced-55e1"
+	for name, e := range map[string]map[string]string{
+		"token as JIRA_URL":       {"JIRA_URL": canary, "JIRA_EMAIL": "a@example.com", "JIRA_API_TOKEN": canary},
+		"token in GITHUB_API_URL": {"GITHUB_API_URL": "ftp://" + canary + "@x/", "GITHUB_TOKEN": canary},
+		"password as VGER_ADDR":   {"VGER_ADDR": canary, "DATABASE_URL": "postgres://u:" + canary + "@db/x"},
+	} {
+		_, err := Load(env(e))
+		var ce *Error
+		if !errors.As(err, &ce) || ce.Var == "" {
+			t.Errorf("%s: %v, want a *config.Error naming a variable", name, err)
+			continue
+		}
+		if strings.Contains(err.Error(), canary) {
+			t.Errorf("%s: error echoes the secret: %v", name, err)
+		}
 	}
 }
 

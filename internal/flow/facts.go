@@ -5,9 +5,29 @@ import "time"
 // StateTimes splits a lead time by state: InState[i] is the time spent in in-progress column
 // Start+i; Outside is the time in the interval spent outside [Start, End) (moved back below the
 // start, or in a done state before a reopen). They sum to the lead time.
+//
+// Blocked splits the item's blocked time the same way: Blocked[i] is the part of InState[i]
+// during which the issue was flagged, BlockedOutside the flagged part of Outside. Flag intervals
+// are clipped to [started, done] and cut where the issue changed position; each piece is
+// measured in the day mode like the stays themselves, so Blocked[i] <= InState[i] and the
+// parts sum to the item's blocked time. Nil Blocked = not known (facts stored before per-state
+// blocked time was kept).
 type StateTimes struct {
 	InState []float64
 	Outside float64
+
+	Blocked        []float64
+	BlockedOutside float64
+}
+
+// BlockedTotal is the sum of the per-state blocked times and the blocked time outside the
+// window: the item's blocked time.
+func (ts *StateTimes) BlockedTotal() float64 {
+	sum := ts.BlockedOutside
+	for _, v := range ts.Blocked {
+		sum += v
+	}
+	return sum
 }
 
 // IssueFacts are the per-issue results the views aggregate. Compute them with Board.Facts after
@@ -95,17 +115,33 @@ func (b *Board) Facts(is Issue, now time.Time) IssueFacts {
 		lead := b.span(a, c)
 		f.LeadTime = Some(lead)
 		f.CalendarDays = Some(steps[doneIdx].at.Sub(steps[startIdx].at).Hours() / 24)
-		ts := StateTimes{InState: make([]float64, b.end-b.start)}
+		n := b.end - b.start
+		both := make([]float64, 2*n) // one allocation for InState and Blocked
+		ts := StateTimes{InState: both[:n:n], Blocked: both[n:]}
+		var fbuf [8][2]int64
+		flags := b.flagIntervals(&is, a, c, fbuf[:0])
+		k := 0 // the first flag interval that may overlap the current stay
 		active := 0.0
 		for i := startIdx; i < doneIdx; i++ {
-			d := b.span(steps[i].ns, steps[i+1].ns)
+			x, y := steps[i].ns, steps[i+1].ns
+			d := b.span(x, y)
+			// Flagged time within the stay [x, y): the flag intervals are sorted and disjoint.
+			bl := 0.0
+			for k < len(flags) && flags[k][1] <= x {
+				k++
+			}
+			for j := k; j < len(flags) && flags[j][0] < y; j++ {
+				bl += b.span(max(flags[j][0], x), min(flags[j][1], y))
+			}
 			if p := steps[i].pos; p >= s && p < e {
 				ts.InState[p-s] += d
+				ts.Blocked[p-s] += bl
 				if b.active[p] {
 					active += d
 				}
 			} else {
 				ts.Outside += d
+				ts.BlockedOutside += bl
 			}
 		}
 		f.TimeInState = Some(ts)
@@ -129,6 +165,37 @@ func (b *Board) Facts(is Issue, now time.Time) IssueFacts {
 		f.Age = Some(b.span(steps[startIdx].ns, instant(now)))
 	}
 	return f
+}
+
+// flagIntervals appends the instants [x, y) during which the issue was flagged, clipped to
+// [from, to] (empty pieces left out), in order: an issue is unflagged at creation; flag changes
+// before creation move to creation.
+func (b *Board) flagIntervals(is *Issue, from, to int64, dst [][2]int64) [][2]int64 {
+	if to <= from || len(is.Flags) == 0 {
+		return dst
+	}
+	cns := instant(is.Created)
+	add := func(x, y int64) {
+		x, y = max(x, from), min(y, to)
+		if y > x {
+			dst = append(dst, [2]int64{x, y})
+		}
+	}
+	flagged, since := false, int64(0)
+	for _, fc := range orderedFlags(is.Flags) {
+		t := max(instant(fc.At), cns)
+		switch {
+		case fc.Flagged && !flagged:
+			flagged, since = true, t
+		case !fc.Flagged && flagged:
+			add(since, t)
+			flagged = false
+		}
+	}
+	if flagged {
+		add(since, to)
+	}
+	return dst
 }
 
 // blocked is the flagged time within [from, to], in the day mode. An issue is unflagged at

@@ -198,7 +198,8 @@ type ScatterPoint struct {
 	Type     string // current issue type (colour by WorkTypesOf)
 	Done     time.Time
 	LeadTime float64
-	Noise    bool // left out of the percentile lines
+	Noise    bool         // left out of the percentile lines
+	Blocked  Opt[float64] // flagged time between started and done, in the day mode
 }
 
 // Scatter lists the delivered items done in [from, to] (local dates, inclusive; zero = open),
@@ -220,7 +221,7 @@ func (b *Board) Scatter(facts []IssueFacts, workTypes []string, from, to Date) (
 	out := make([]ScatterPoint, len(keys))
 	for k, ky := range keys {
 		f := &facts[ky.i]
-		out[k] = ScatterPoint{ID: f.ID, Key: f.Key, Type: f.Type, Done: f.Done.V, LeadTime: f.LeadTime.V, Noise: f.Noise()}
+		out[k] = ScatterPoint{ID: f.ID, Key: f.Key, Type: f.Type, Done: f.Done.V, LeadTime: f.LeadTime.V, Noise: f.Noise(), Blocked: f.Blocked}
 	}
 	return out, nil
 }

@@ -128,8 +128,8 @@ func (r *rolling) stats(w int64) windowStats {
 		st.blocked = Some(sum / float64(nb))
 	}
 	if r.states > 0 {
-		mean := StateTimes{InState: make([]float64, r.states)}
-		n := 0
+		mean := StateTimes{InState: make([]float64, r.states), Blocked: make([]float64, r.states)}
+		n, nb := 0, 0
 		for _, it := range win {
 			if it.ts == nil || len(it.ts.InState) != r.states {
 				continue // facts from an older mapping: leave them out of the breakdown
@@ -139,12 +139,26 @@ func (r *rolling) stats(w int64) windowStats {
 			}
 			mean.Outside += it.ts.Outside
 			n++
+			if len(it.ts.Blocked) == r.states {
+				for k, v := range it.ts.Blocked {
+					mean.Blocked[k] += v
+				}
+				mean.BlockedOutside += it.ts.BlockedOutside
+				nb++
+			}
 		}
 		if n > 0 {
 			for k := range mean.InState {
 				mean.InState[k] /= float64(n)
+				mean.Blocked[k] /= float64(n)
 			}
 			mean.Outside /= float64(n)
+			mean.BlockedOutside /= float64(n)
+			if nb != n {
+				// Some facts predate per-state blocked time (stored before it was kept): a
+				// mean of the others would mislead, so there is none until the next rebuild.
+				mean.Blocked, mean.BlockedOutside = nil, 0
+			}
 			st.byState = Some(mean)
 		}
 	}

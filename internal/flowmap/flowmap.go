@@ -112,6 +112,11 @@ func Fact(bi store.BoardIssue, f flow.IssueFacts, segs []flow.Segment) store.Fac
 		row.TimeInState = f.TimeInState.V.InState
 		o := f.TimeInState.V.Outside
 		row.Outside = &o
+		if bl := f.TimeInState.V.Blocked; bl != nil {
+			row.BlockedInState = bl
+			bo := f.TimeInState.V.BlockedOutside
+			row.BlockedOutside = &bo
+		}
 	}
 	if f.Done.OK {
 		row.Blocked = f.Blocked.Ptr()
@@ -174,7 +179,11 @@ func FromFact(f store.Fact) flow.IssueFacts {
 		Blocked: flow.OptOf(f.Blocked), BlockedShare: flow.OptOf(f.BlockedShare),
 	}
 	if f.TimeInState != nil && f.Outside != nil {
-		out.TimeInState = flow.Some(flow.StateTimes{InState: f.TimeInState, Outside: *f.Outside})
+		ts := flow.StateTimes{InState: f.TimeInState, Outside: *f.Outside}
+		if f.BlockedInState != nil && f.BlockedOutside != nil && len(f.BlockedInState) == len(f.TimeInState) {
+			ts.Blocked, ts.BlockedOutside = f.BlockedInState, *f.BlockedOutside
+		}
+		out.TimeInState = flow.Some(ts)
 	}
 	return out
 }
@@ -217,7 +226,11 @@ func FromLeadFact(f *store.LeadFact) flow.IssueFacts {
 		out.Blocked = flow.Some(f.Blocked)
 	}
 	if f.TimeInState != nil && f.HasOutside {
-		out.TimeInState = flow.Some(flow.StateTimes{InState: f.TimeInState, Outside: f.Outside})
+		ts := flow.StateTimes{InState: f.TimeInState, Outside: f.Outside}
+		if f.BlockedInState != nil && f.HasBlockedOutside && len(f.BlockedInState) == len(f.TimeInState) {
+			ts.Blocked, ts.BlockedOutside = f.BlockedInState, f.BlockedOutside
+		}
+		out.TimeInState = flow.Some(ts)
 	}
 	return out
 }

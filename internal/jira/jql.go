@@ -24,8 +24,16 @@ func SplitOrderBy(jql string) (where, orderBy string) {
 			}
 		case ch == '"' || ch == '\'':
 			inQuote = ch
-		case strings.HasPrefix(lower[i:], "order by") && (i == 0 || isSpace(jql[i-1])) && (i+8 == len(jql) || isSpace(jql[i+8])):
-			return strings.TrimSpace(jql[:i]), strings.TrimSpace(jql[i+8:])
+		case strings.HasPrefix(lower[i:], "order") && (i == 0 || isSpace(jql[i-1]) || strings.IndexByte(")\"'", jql[i-1]) >= 0):
+			// ORDER and BY are two words: any white space between them
+			// (a saved filter may hold a line break there).
+			j := i + 5
+			for j < len(jql) && isSpace(jql[j]) {
+				j++
+			}
+			if j > i+5 && strings.HasPrefix(lower[j:], "by") && (j+2 == len(jql) || isSpace(jql[j+2])) {
+				return strings.TrimSpace(jql[:i]), strings.TrimSpace(jql[j+2:])
+			}
 		}
 	}
 	return strings.TrimSpace(jql), ""

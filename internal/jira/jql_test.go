@@ -14,6 +14,13 @@ func TestSplitOrderBy(t *testing.T) {
 		{`summary ~ 'x order by' ORDER BY key`, `summary ~ 'x order by'`, "key"},
 		{"ORDER BY Rank", "", "Rank"},
 		{"project = BORDER BY", "project = BORDER BY", ""},
+		// Found by FuzzBuiltJQL: ORDER and BY are two words, and the
+		// clause may follow a parenthesis or string without a space.
+		{"project = A order  by rank", "project = A", "rank"},
+		{"project = A\nORDER\tBY rank", "project = A", "rank"},
+		{"(project = A)ORDER BY rank", "(project = A)", "rank"},
+		{`summary ~ "x"ORDER BY rank`, `summary ~ "x"`, "rank"},
+		{"project = A ORDERBY rank", "project = A ORDERBY rank", ""},
 		{"", "", ""},
 	}
 	for _, tc := range cases {

@@ -3,7 +3,6 @@ package jira_test
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"testing"
@@ -12,17 +11,13 @@ import (
 	"github.com/vger-dev/vger/internal/jira"
 	"github.com/vger-dev/vger/internal/retry"
 	"github.com/vger-dev/vger/internal/sim"
+	"github.com/vger-dev/vger/internal/synctest"
 )
 
 func newSim(t *testing.T, opts sim.Options) (*sim.Sim, string) {
 	t.Helper()
-	s, err := sim.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	return s, srv.URL + "/jira/"
+	s, url := synctest.ServeSim(t, opts)
+	return s, url + "/jira/"
 }
 
 func noWait() *retry.Transport {

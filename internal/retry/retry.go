@@ -309,6 +309,15 @@ func (t *Transport) fail(req *http.Request, status, attempts int, body []byte, e
 	return e
 }
 
+// MaxHeaderWait bounds the wait a server's headers can ask for. A longer
+// one (or a number that overflows a Duration, which would turn negative)
+// is not believed: a worker's job snoozed for it would stop the board's
+// syncs for as long.
+const MaxHeaderWait = 24 * time.Hour
+
+// clampWait keeps a wait within [0, MaxHeaderWait]; 0 means "use the backoff".
+func clampWait(d time.Duration) time.Duration { return min(max(d, 0), MaxHeaderWait) }
+
 // retryAfter reads Retry-After (seconds or an HTTP date).
 func retryAfter(h http.Header, now time.Time) time.Duration {
 	v := strings.TrimSpace(h.Get("Retry-After"))
@@ -316,10 +325,13 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 		return 0
 	}
 	if n, err := strconv.ParseFloat(v, 64); err == nil && n >= 0 {
+		if n >= MaxHeaderWait.Seconds() {
+			return MaxHeaderWait
+		}
 		return time.Duration(n * float64(time.Second))
 	}
 	if at, err := http.ParseTime(v); err == nil {
-		return at.Sub(now)
+		return clampWait(at.Sub(now))
 	}
 	return 0
 }
@@ -332,11 +344,15 @@ func resetWait(h http.Header, now time.Time) time.Duration {
 		return 0
 	}
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		return time.Unix(n, 0).Sub(now) + time.Second
+		d := time.Unix(n, 0).Sub(now) // saturates: adding to it could overflow
+		if d >= MaxHeaderWait {
+			return MaxHeaderWait
+		}
+		return clampWait(d + time.Second)
 	}
 	for _, layout := range []string{"2006-01-02T15:04Z", time.RFC3339, "2006-01-02T15:04:05Z"} {
 		if at, err := time.Parse(layout, v); err == nil {
-			return at.Sub(now)
+			return clampWait(at.Sub(now))
 		}
 	}
 	return 0

@@ -56,7 +56,8 @@ func Validate(b store.Board, cat flowmap.Catalog, now time.Time) []Problem {
 		add("time_zone", -1, "%q is not a time zone Vger knows: use an IANA name such as Europe/Berlin, America/New_York or UTC.", b.TimeZone)
 		zoneOK = false
 	}
-	if b.DayMode != "working" && b.DayMode != "calendar" {
+	dayModeOK := b.DayMode == "working" || b.DayMode == "calendar"
+	if !dayModeOK {
 		add("day_mode", -1, "Choose working days or calendar days.")
 	}
 	if b.RollingWeeks < MinRollingWeeks || b.RollingWeeks > MaxRollingWeeks {
@@ -91,6 +92,9 @@ func Validate(b store.Board, cat flowmap.Catalog, now time.Time) []Problem {
 	}
 	if !zoneOK {
 		b.TimeZone = "UTC" // the engine's checks below still run
+	}
+	if !dayModeOK {
+		b.DayMode = "working" // said above; the engine's checks still run (found by FuzzSettingsImport)
 	}
 	if _, err := flowmap.Board(b, cat); err != nil {
 		probs = append(probs, engineProblems(err, b)...)

@@ -106,7 +106,7 @@ func (s *Store) FlowCounts(ctx context.Context, boardID int64, from, to time.Tim
 // a fact, which is reused) the delivered facts done
 // in the span that span computes from that first creation. Unless full,
 // the facts have only what the view's counts, lines and points use: id,
-// key, summary, type, scope, start, done and lead time. ErrNoCounts: the
+// key, summary, type, scope, start, done, lead time and blocked time. ErrNoCounts: the
 // board has no aggregates of this version.
 func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, full bool, span func(first *time.Time) (from, to time.Time), fn func(*Fact) error) (counts []WeekCount, first *time.Time, err error) {
 	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
@@ -118,7 +118,7 @@ func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, full bool, sp
 			return err
 		}
 		from, to := span(first)
-		cols := `issue_id, key, summary, type_name, in_scope, started_at, done_at, lead_time`
+		cols := `issue_id, key, summary, type_name, in_scope, started_at, done_at, lead_time, blocked`
 		if full {
 			cols = factSelect + `, NULL::bytea`
 		}
@@ -132,7 +132,7 @@ func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, full bool, sp
 		// Narrow rows are scanned as values into the fact's pointers (fn
 		// copies what it keeps): no allocation per nullable column.
 		var started, done pgtype.Timestamptz
-		var lead pgtype.Float8
+		var lead, blocked pgtype.Float8
 		for rows.Next() {
 			f = Fact{}
 			var err error
@@ -140,7 +140,7 @@ func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, full bool, sp
 				err = scanFact(rows, &f)
 			} else {
 				f.Delivered = true
-				err = rows.Scan(&f.IssueID, &f.Key, &f.Summary, &f.Type, &f.InScope, &started, &done, &lead)
+				err = rows.Scan(&f.IssueID, &f.Key, &f.Summary, &f.Type, &f.InScope, &started, &done, &lead, &blocked)
 				if started.Valid {
 					f.StartedAt = &started.Time
 				}
@@ -149,6 +149,9 @@ func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, full bool, sp
 				}
 				if lead.Valid {
 					f.LeadTime = &lead.Float64
+				}
+				if blocked.Valid {
+					f.Blocked = &blocked.Float64
 				}
 			}
 			if err != nil {
@@ -192,7 +195,9 @@ func (s *Store) AgingFacts(ctx context.Context, boardID int64, start, end int, f
 		}); err != nil {
 			return err
 		}
-		rows, err = tx.Query(ctx, `SELECT type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked
+		// The columns and scan of QuadrantFacts' window read.
+		rows, err = tx.Query(ctx, `SELECT type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked,
+				blocked_in_state, blocked_outside
 			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, boardID, from, to)
 		if err != nil {
 			return err
@@ -200,13 +205,15 @@ func (s *Store) AgingFacts(ctx context.Context, boardID int64, start, end int, f
 		lead, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (LeadFact, error) {
 			var f LeadFact
 			var started, done pgtype.Timestamptz
-			var leadTime, outside, blocked pgtype.Float8
-			err := r.Scan(&f.Type, &f.InScope, &started, &done, &leadTime, &f.TimeInState, &outside, &blocked)
+			var leadTime, outside, blocked, blockedOutside pgtype.Float8
+			err := r.Scan(&f.Type, &f.InScope, &started, &done, &leadTime, &f.TimeInState, &outside, &blocked,
+				&f.BlockedInState, &blockedOutside)
 			f.StartedAt, f.HasStarted = started.Time, started.Valid
 			f.DoneAt, f.HasDone = done.Time, done.Valid
 			f.LeadTime, f.HasLeadTime = leadTime.Float64, leadTime.Valid
 			f.Outside, f.HasOutside = outside.Float64, outside.Valid
 			f.Blocked, f.HasBlock = blocked.Float64, blocked.Valid
+			f.BlockedOutside, f.HasBlockedOutside = blockedOutside.Float64, blockedOutside.Valid
 			return f, err
 		})
 		return err

@@ -165,6 +165,8 @@ type Fact struct {
 	FlowEfficiency     *float64
 	Blocked            *float64
 	BlockedShare       *float64
+	BlockedInState     []float64 // blocked time per in-progress column, parallel to TimeInState
+	BlockedOutside     *float64  // blocked time outside the window
 	MovedChanges       int
 	StatusMismatch     bool
 	Segments           []byte
@@ -172,7 +174,8 @@ type Fact struct {
 
 var factCols = []string{"board_id", "issue_id", "key", "summary", "type_name", "created_at", "in_scope", "position", "position_since",
 	"started_at", "done_at", "delivered", "abandoned", "closed_not_delivered", "lead_time", "calendar_days", "time_in_state",
-	"outside", "flow_efficiency", "blocked", "blocked_share", "moved_changes", "status_mismatch", "segments"}
+	"outside", "flow_efficiency", "blocked", "blocked_share", "moved_changes", "status_mismatch", "segments",
+	"blocked_in_state", "blocked_outside"}
 
 // WeekCount is one row of board_weekly_counts (flow.WeekCount, stored).
 type WeekCount struct {
@@ -208,13 +211,17 @@ func (s *Store) ReplaceFacts(ctx context.Context, boardID int64, facts []Fact, a
 	ids := make([]int64, len(facts))
 	for i, f := range facts {
 		ids[i] = f.IssueID
-		var tis any
+		var tis, bis any
 		if f.TimeInState != nil {
 			tis = f.TimeInState
 		}
+		if f.BlockedInState != nil {
+			bis = f.BlockedInState
+		}
 		rows[i] = []any{boardID, f.IssueID, f.Key, f.Summary, f.Type, f.Created, f.InScope, int32(f.Position), f.PositionSince,
 			f.StartedAt, f.DoneAt, f.Delivered, f.Abandoned, f.ClosedNotDelivered, f.LeadTime, f.CalendarDays, tis,
-			f.Outside, f.FlowEfficiency, f.Blocked, f.BlockedShare, int32(f.MovedChanges), f.StatusMismatch, f.Segments}
+			f.Outside, f.FlowEfficiency, f.Blocked, f.BlockedShare, int32(f.MovedChanges), f.StatusMismatch, f.Segments,
+			bis, f.BlockedOutside}
 	}
 	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		// A board without facts (its first rebuild) takes a plain COPY: no
@@ -301,6 +308,10 @@ type LeadFact struct {
 	TimeInState          []float64
 	Outside, Blocked     float64
 	HasOutside, HasBlock bool
+	// BlockedInState is nil for facts written before it was kept.
+	BlockedInState    []float64
+	BlockedOutside    float64
+	HasBlockedOutside bool
 }
 
 // QuadrantFacts reads what a quadrant view needs, in one snapshot: the
@@ -338,18 +349,20 @@ func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.
 			}
 		}
 		lead = make([]LeadFact, 0, n)
-		rows, err = tx.Query(ctx, `SELECT type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked
+		rows, err = tx.Query(ctx, `SELECT type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked,
+				blocked_in_state, blocked_outside
 			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, boardID, from, to)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		var started, done pgtype.Timestamptz
-		var leadTime, outside, blocked pgtype.Float8
+		var leadTime, outside, blocked, blockedOutside pgtype.Float8
 		for rows.Next() {
 			lead = append(lead, LeadFact{})
 			f := &lead[len(lead)-1]
-			if err := rows.Scan(&f.Type, &f.InScope, &started, &done, &leadTime, &f.TimeInState, &outside, &blocked); err != nil {
+			if err := rows.Scan(&f.Type, &f.InScope, &started, &done, &leadTime, &f.TimeInState, &outside, &blocked,
+				&f.BlockedInState, &blockedOutside); err != nil {
 				return err
 			}
 			f.StartedAt, f.HasStarted = started.Time, started.Valid
@@ -357,6 +370,7 @@ func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.
 			f.LeadTime, f.HasLeadTime = leadTime.Float64, leadTime.Valid
 			f.Outside, f.HasOutside = outside.Float64, outside.Valid
 			f.Blocked, f.HasBlock = blocked.Float64, blocked.Valid
+			f.BlockedOutside, f.HasBlockedOutside = blockedOutside.Float64, blockedOutside.Valid
 		}
 		return rows.Err()
 	})
@@ -388,13 +402,13 @@ func (s *Store) DeliveredFacts(ctx context.Context, boardID int64, from, to time
 
 const factSelect = `issue_id, key, summary, type_name, created_at, in_scope, position, position_since,
 			started_at, done_at, delivered, abandoned, closed_not_delivered, lead_time, calendar_days, time_in_state,
-			outside, flow_efficiency, blocked, blocked_share, moved_changes, status_mismatch`
+			outside, flow_efficiency, blocked, blocked_share, moved_changes, status_mismatch, blocked_in_state, blocked_outside`
 
 func scanFact(r pgx.Row, f *Fact) error {
 	var pos, moved int32
 	err := r.Scan(&f.IssueID, &f.Key, &f.Summary, &f.Type, &f.Created, &f.InScope, &pos, &f.PositionSince,
 		&f.StartedAt, &f.DoneAt, &f.Delivered, &f.Abandoned, &f.ClosedNotDelivered, &f.LeadTime, &f.CalendarDays, &f.TimeInState,
-		&f.Outside, &f.FlowEfficiency, &f.Blocked, &f.BlockedShare, &moved, &f.StatusMismatch, &f.Segments)
+		&f.Outside, &f.FlowEfficiency, &f.Blocked, &f.BlockedShare, &moved, &f.StatusMismatch, &f.BlockedInState, &f.BlockedOutside, &f.Segments)
 	f.Position, f.MovedChanges = int(pos), int(moved)
 	return err
 }

@@ -3,14 +3,11 @@ package sync_test
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vger-dev/vger/internal/github"
 	"github.com/vger-dev/vger/internal/jira"
-	"github.com/vger-dev/vger/internal/retry"
 	"github.com/vger-dev/vger/internal/sim"
 	"github.com/vger-dev/vger/internal/store"
 	vsync "github.com/vger-dev/vger/internal/sync"
@@ -59,11 +56,8 @@ func TestBadInputIsClearAndLosesNothing(t *testing.T) {
 
 	// Wrong credentials: the canary never appears in errors or stored state.
 	const canary = "canary-0f9e8d7c-token"
-	srv := httptest.NewServer(e.sim.Handler())
-	defer srv.Close()
-	tr := retry.New(nil)
-	tr.Sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
-	bad, _ := jira.New(jira.Config{BaseURL: srv.URL + "/jira/", Email: "demo@example.com", APIToken: canary, Transport: tr})
+	tr := noWait()
+	bad, _ := jira.New(jira.Config{BaseURL: e.url + "/jira/", Email: "demo@example.com", APIToken: canary, Transport: tr})
 	wrong := &vsync.Syncer{Store: e.store, Tracker: vsync.NewJiraTracker(bad), Now: e.sim.Now, Secrets: []string{canary}}
 	_, err := wrong.SyncBoard(ctx, good, false)
 	if !errors.Is(err, jira.ErrUnauthorized) || strings.Contains(err.Error(), canary) {
@@ -84,7 +78,7 @@ func TestBadInputIsClearAndLosesNothing(t *testing.T) {
 	}
 
 	// A repository that does not exist is refused when linked.
-	gh, _ := github.New(github.Config{APIURL: srv.URL + "/github/", Token: "sim-github-token", Transport: tr})
+	gh, _ := github.New(github.Config{APIURL: e.url + "/github/", Token: "sim-github-token", Transport: tr})
 	withGH := &vsync.Syncer{Store: e.store, CodeHost: vsync.GitHubHost{Client: gh}, Now: e.sim.Now}
 	if _, err := withGH.AddRepo(ctx, "acme", "no-such-repo", good); !errors.Is(err, github.ErrNotFound) {
 		t.Fatalf("missing repo: %v", err)

@@ -2,14 +2,12 @@ package sync_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/vger-dev/vger/internal/jira"
 	"github.com/vger-dev/vger/internal/pgtest"
-	"github.com/vger-dev/vger/internal/retry"
 	"github.com/vger-dev/vger/internal/sim"
 	"github.com/vger-dev/vger/internal/store"
 	vsync "github.com/vger-dev/vger/internal/sync"
@@ -19,26 +17,14 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 type env struct {
-	retries *retryCounter
-	sim     *sim.Sim
-	store   *store.Store
-	syncer  *vsync.Syncer
-	boards  map[int]int64 // JIRA board id -> Vger board id
+	*simEnv
+	boards map[int]int64 // JIRA board id -> Vger board id
 }
 
 func setup(t *testing.T, opts sim.Options) *env {
 	t.Helper()
-	s, err := sim.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	tr := retry.New(nil)
-	tr.Sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
-	counter := &retryCounter{}
-	tr.Observer = counter
-	cfg := jira.Config{BaseURL: srv.URL + "/jira/", Transport: tr, PageSize: 50}
+	e := &env{simEnv: newSimEnv(t, opts, nil), boards: map[int]int64{}}
+	cfg := jira.Config{BaseURL: e.url + "/jira/", Transport: e.tr, PageSize: 50}
 	if opts.Mode == sim.ModeDataCenter {
 		cfg.PAT = "sim-jira-pat"
 	} else {
@@ -48,10 +34,9 @@ func setup(t *testing.T, opts sim.Options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{sim: s, store: pgtest.Store(t), boards: map[int]int64{}, retries: counter}
-	e.syncer = &vsync.Syncer{Store: e.store, Tracker: vsync.NewJiraTracker(c), Now: s.Now}
+	e.syncer.Tracker = vsync.NewJiraTracker(c)
 	ctx := context.Background()
-	for _, tb := range s.Boards() {
+	for _, tb := range e.sim.Boards() {
 		b, err := e.syncer.AddBoard(ctx, vsync.NewBoard{JiraBoardID: int64(tb.ID), TeamName: tb.Team})
 		if err != nil {
 			t.Fatal(err)
@@ -166,16 +151,5 @@ func TestSyncUnderFaults(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-type retryCounter struct{ n, notModified atomic.Int64 }
-
-func (c *retryCounter) Attempt(host string, status int, wait time.Duration, err error) {
-	if status >= 400 || err != nil {
-		c.n.Add(1)
-	}
-	if status == 304 {
-		c.notModified.Add(1)
 	}
 }

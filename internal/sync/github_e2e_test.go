@@ -2,15 +2,12 @@ package sync_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/vger-dev/vger/internal/github"
-	"github.com/vger-dev/vger/internal/pgtest"
-	"github.com/vger-dev/vger/internal/retry"
 	"github.com/vger-dev/vger/internal/sim"
 	"github.com/vger-dev/vger/internal/store"
 	vsync "github.com/vger-dev/vger/internal/sync"
@@ -18,37 +15,26 @@ import (
 )
 
 type ghEnv struct {
-	sim     *sim.Sim
-	store   *store.Store
-	syncer  *vsync.Syncer
-	repos   map[string]int64
-	retries *retryCounter
+	*simEnv
+	repos map[string]int64
 }
 
 func setupGitHub(t *testing.T, opts sim.Options, rest bool) *ghEnv {
 	t.Helper()
-	return setupGitHubSleep(t, opts, rest, func(ctx context.Context, d time.Duration) error { return ctx.Err() }, time.Now)
+	return setupGitHubSleep(t, opts, rest, nil, time.Now)
 }
 
-func setupGitHubSleep(t *testing.T, opts sim.Options, rest bool, noSleep func(ctx context.Context, d time.Duration) error, now func() time.Time) *ghEnv {
+// setupGitHubSleep: the clients wait with sleep (nil: never) by the clock now.
+func setupGitHubSleep(t *testing.T, opts sim.Options, rest bool, sleep func(ctx context.Context, d time.Duration) error, now func() time.Time) *ghEnv {
 	t.Helper()
-	s, err := sim.New(opts)
+	e := &ghEnv{simEnv: newSimEnv(t, opts, sleep), repos: map[string]int64{}}
+	e.tr.Now = now
+	e.tr.MaxWait = 2 * time.Hour // GitHub's primary limit resets within the hour
+	c, err := github.New(github.Config{APIURL: e.url + "/github/", Token: "sim-github-token", Transport: e.tr, Sleep: e.tr.Sleep, Now: now, PreferREST: rest})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	tr := retry.New(nil)
-	tr.Sleep, tr.Now = noSleep, now
-	tr.MaxWait = 2 * time.Hour // GitHub's primary limit resets within the hour
-	counter := &retryCounter{}
-	tr.Observer = counter
-	c, err := github.New(github.Config{APIURL: srv.URL + "/github/", Token: "sim-github-token", Transport: tr, Sleep: noSleep, Now: now, PreferREST: rest})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &ghEnv{sim: s, store: pgtest.Store(t), repos: map[string]int64{}, retries: counter}
-	e.syncer = &vsync.Syncer{Store: e.store, CodeHost: vsync.GitHubHost{Client: c}, Now: s.Now}
+	e.syncer.CodeHost = vsync.GitHubHost{Client: c}
 	ctx := context.Background()
 	team, err := e.store.CreateTeam(ctx, "Team", "team")
 	if err != nil {
@@ -60,7 +46,7 @@ func setupGitHubSleep(t *testing.T, opts sim.Options, rest bool, noSleep func(ct
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range s.Repos() {
+	for _, r := range e.sim.Repos() {
 		repo, err := e.syncer.AddRepo(ctx, r.Owner, r.Name, b.ID)
 		if err != nil {
 			t.Fatal(err)

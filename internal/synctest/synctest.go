@@ -1,6 +1,6 @@
 // Package synctest holds checks shared by sync tests in several packages:
-// stored data against the simulator's ground truth, and table write
-// statistics. Only tests import it.
+// stored data against the simulator's ground truth, table write
+// statistics, and the simulator served on loopback. Only tests import it.
 package synctest
 
 import (

@@ -38,6 +38,7 @@
   }
 
   function hideTip() {
+    hover = null;
     if (tip) tip.hidden = true;
   }
 
@@ -145,14 +146,67 @@
     return pts.dates[n.i] === undefined ? null : pts.dates[n.i];
   }
 
+  // More hover text of compact points (summary, blocked time) comes from
+  // the JSON at the layer's data-details, a same-site path with the view's
+  // query: fetched once per URL, on the first hover, then kept. Its
+  // strings are only ever set as text.
+  var details = {};
+
+  function detailsFor(path) {
+    var u = path.getAttribute("data-details");
+    if (!u) return null;
+    var d = details[u];
+    if (d) return d;
+    d = details[u] = { data: null, failed: false, loaded: false };
+    var url = null;
+    try {
+      url = new URL(u, window.location.href);
+    } catch (e) {
+      url = null;
+    }
+    if (!url || url.origin !== window.location.origin || typeof fetch !== "function") {
+      d.failed = true;
+      return d;
+    }
+    fetch(url.href, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      })
+      .then(function (j) {
+        d.data = j && typeof j === "object" && !Array.isArray(j) ? j : {};
+      }, function () {
+        d.failed = true;
+      })
+      .then(function () {
+        d.loaded = true;
+        // Still over the same point: show the whole text now.
+        if (hover && hover.n.path.getAttribute("data-details") === u) showTip(pointText(hover.n), hover.ev);
+      });
+    return d;
+  }
+
   function pointText(n) {
     var d = compact(n.path).data;
     var unit = n.path.getAttribute("data-unit");
     var y = col(d, "y", n.i), x = pointX(n);
-    var lines = [pointLabel(n) || n.path.getAttribute("data-series") || ""];
+    var label = pointLabel(n);
+    var first = label || n.path.getAttribute("data-series") || "";
+    var more = [];
+    var det = detailsFor(n.path);
+    if (det && det.data && label && Object.prototype.hasOwnProperty.call(det.data, label)) {
+      var e = det.data[label];
+      if (Array.isArray(e)) {
+        if (typeof e[0] === "string" && e[0]) first += " · " + e[0];
+        for (var k = 1; k < e.length; k++) {
+          if (typeof e[k] === "string") more.push(e[k]);
+        }
+      }
+    }
+    var lines = [first];
     if (y !== null) lines.push(y + (unit ? " " + unit : ""));
     if (x !== null) lines.push(x);
-    return lines.filter(Boolean).join("\n");
+    return lines.concat(more).filter(Boolean).join("\n");
   }
 
   function pointHref(n) {
@@ -194,6 +248,7 @@
   }
 
   var lastRingSvg = null;
+  var hover = null; // the compact point under the mouse, and the event
 
   document.addEventListener("mousemove", function (ev) {
     var svg = chartOf(ev.target);
@@ -202,11 +257,13 @@
       lastRingSvg = null;
     }
     if (!svg || drag) {
+      hover = null;
       hideTip();
       return;
     }
     var text = null;
     var n = nearestPoint(svg, ev);
+    hover = n ? { n: n, ev: ev } : null;
     if (n) {
       text = pointText(n);
       ring(svg, n);

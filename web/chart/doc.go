@@ -69,7 +69,11 @@
 // with data-href-from="label", a point's link is data-href-prefix + its
 // full label (the usual <JIRA>/browse/<KEY>) and no h column is written;
 // otherwise h holds each link after data-href-prefix (null for none).
-// Per-point Titles are dropped in this form. 20,000 linked points with a
+// Per-point Titles are dropped in this form; instead, Scatter.Details (a
+// same-site path, written as data-details) names a JSON object of full
+// label -> [text after the label, more lines...] that chart.js fetches on
+// the first hover and shows as text (a quarterly view's summaries and
+// blocked times, served with the view's query). 20,000 linked points with a
 // legend, quarter lines and tags take about 0.5 MB. JSON in an attribute
 // rather than a <script type="application/json"> block keeps the rule "no
 // <script> in a chart" absolute, and the attribute is escaped like any

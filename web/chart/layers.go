@@ -33,6 +33,10 @@ type Series struct {
 	Name  string
 	Style Style
 	Data  []Datum
+	// NoLegend leaves the series out of the legend (a part of another
+	// series, such as its hatched share; hatched bars still bring the
+	// layer's PartialLabel into the legend).
+	NoLegend bool
 }
 
 // Bars draws one bar per datum; several series are grouped side by side,
@@ -81,6 +85,13 @@ type Scatter struct {
 	// MaxDetailed is the largest point count drawn as separate elements;
 	// negative means always compact.
 	MaxDetailed int
+	// Details is a same-site path (starting with "/") of a JSON object
+	// that maps each point's full label to more hover text: its first
+	// string follows the label on the first line, the others are lines
+	// after the value and date. Compact layers only (detailed points have
+	// their Title); chart.js fetches it once, on the first hover, and sets
+	// it as text only. Anything but such a path is dropped.
+	Details string
 }
 
 // HLine is a horizontal reference line (a 50/80/90% likelihood). A full
@@ -250,7 +261,9 @@ func (b *Bars) legend(r *renderer) []legendItem {
 	partial := ""
 	for i, s := range b.Series {
 		c := s.Style.color(Categorical(i).Color)
-		items = append(items, legendItem{kind: "bar", name: s.Name, style: s.Style, color: c})
+		if !s.NoLegend {
+			items = append(items, legendItem{kind: "bar", name: s.Name, style: s.Style, color: c})
+		}
 		for _, d := range s.Data {
 			if d.Partial && partial == "" {
 				partial = c

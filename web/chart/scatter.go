@@ -251,6 +251,9 @@ func (s *Scatter) drawCompact(r *renderer, w *buf, id, color string, idx []int) 
 	if r.y.lin.Unit != "" {
 		w.attr("data-unit", r.y.lin.Unit)
 	}
+	if det := safeHref(s.Details); strings.HasPrefix(det, "/") {
+		w.attr("data-details", det)
+	}
 	// Single quotes: JSON is full of double quotes, which would each cost
 	// six bytes as &#34;.
 	w.raw(` data-points='`)
