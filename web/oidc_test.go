@@ -408,6 +408,11 @@ func TestOIDCLogout(t *testing.T) {
 			o := newOIDCEnv(t, oidcOpts{})
 			o.p.Set(func(p *oidctest.Provider) { p.NoEndSession = !endSession })
 			o.signIn(t, "/")
+			// Browsers apply form-action to the redirect after "Sign out":
+			// the provider's origin is allowed, nothing else is.
+			if csp := o.getNoFollow(t, "/").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "; form-action 'self' "+o.p.Issuer()+"; ") {
+				t.Fatalf("CSP %q", csp)
+			}
 			res, body := o.post(t, "/auth/logout", nil, false)
 			if c := cookieNamed(res, "vger_session"); c == nil || c.MaxAge >= 0 || !c.HttpOnly {
 				t.Fatalf("session cookie not cleared: %+v", c)
