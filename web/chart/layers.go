@@ -787,8 +787,22 @@ func (r *renderer) stripLabel(x float64, s, color string) {
 
 func (m *Markers) draw(r *renderer, w *buf, id string) {
 	color := m.Style.color(Grey)
+	// Markers closer than a few pixels on average (years of release tags)
+	// would hatch the plot over: draw them faint, so the data stays on top.
+	visible := 0
+	for _, it := range m.Items {
+		if finite(it.X) && it.X >= r.x.d0 && it.X <= r.x.d1 {
+			visible++
+		}
+	}
+	dense := visible > 0 && (r.right-r.left)/float64(visible) < 14
 	w.raw("<g")
-	styleAttrs(w, "chart-markers", m.Style)
+	if dense {
+		styleAttrs(w, "chart-markers chart-markers-dense", m.Style)
+		w.raw(` opacity="0.35"`)
+	} else {
+		styleAttrs(w, "chart-markers", m.Style)
+	}
 	w.attr("data-testid", id)
 	w.raw(">")
 	for i, it := range m.Items {
