@@ -176,7 +176,7 @@ func (q quadrantCharts) netFlow() *chart.Chart {
 		{ID: "started", Name: "Started (arrivals)", Style: chart.Style{Color: chart.Orange}, Data: started},
 		{ID: "delivered", Name: "Delivered (departures)", Style: chart.ThroughputStyle, Data: delivered},
 	}}}
-	return &chart.Chart{Width: gridChartWidth, ID: "netflow", Title: "Net flow: started vs delivered per week", YLabel: "Items", Height: 220,
+	return &chart.Chart{Width: gridChartWidth, ID: "netflow", Title: "Net flow: started vs delivered per week", YLabel: "Items", Height: 260,
 		X: q.xScale(), Y: chart.Linear{Integer: true, Unit: "items"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
 }
 

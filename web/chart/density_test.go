@@ -57,3 +57,26 @@ func TestLongBandLabelsAreCutNotDropped(t *testing.T) {
 		t.Errorf("short label %q", got)
 	}
 }
+
+// The current quarter's band starts near the right edge: its label keeps
+// to the band (dropping "(so far)") rather than landing on the band before.
+func TestBandLabelAtRightEdgeStaysOnItsBand(t *testing.T) {
+	t.Parallel()
+	jan := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := &Chart{ID: "q", Width: 960, X: Time{From: jan, To: jan.AddDate(0, 9, 19)}, Layers: []Layer{
+		&Bands{ID: "quarters", Labels: true, Items: []Span{
+			{X0: T(jan.AddDate(0, 6, 0)), X1: T(jan.AddDate(0, 9, 0)), Label: "Q3 2025"},
+			{X0: T(jan.AddDate(0, 9, 0)), X1: T(jan.AddDate(1, 0, 0)), Label: "Q4 2025 (so far)"},
+		}},
+		&Line{Data: []Datum{{X: T(jan), Y: 1}, {X: T(jan.AddDate(0, 9, 10)), Y: 2}}},
+	}}
+	_, d := renderDoc(t, c)
+	strip := d.Find("text.chart-strip-label")
+	if strip.Length() != 2 || strip.Eq(1).Text() != "Q4 2025" {
+		t.Fatalf("strip labels %q; want Q3 2025 and Q4 2025", strip.Text())
+	}
+	band := d.Find(`[data-testid="q-quarters-1"]`)
+	if attrF(t, strip.Eq(1), "x") < attrF(t, band, "x") {
+		t.Errorf("Q4 label at x=%v, left of its band at %v", attrF(t, strip.Eq(1), "x"), attrF(t, band, "x"))
+	}
+}
