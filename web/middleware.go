@@ -135,11 +135,20 @@ func (s *Server) timeout(next http.Handler) http.Handler {
 }
 
 // securityHeaders applies to every response. No inline script is ever
-// emitted, so the policy forbids it.
-func securityHeaders(next http.Handler) http.Handler {
+// emitted, so the policy forbids it. Forms post to this site only; with
+// VGER_AUTH=oidc the identity provider's origins are allowed too, because
+// browsers apply form-action to the redirects that follow a form: "Sign
+// out" posts here and is redirected to the provider's end_session_endpoint.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		formAction := "'self'"
+		if o := s.oidc(); o != nil {
+			for _, origin := range o.formActionOrigins() {
+				formAction += " " + origin
+			}
+		}
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action "+formAction+"; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")

@@ -394,6 +394,30 @@ func (o *OIDC) signOut(w http.ResponseWriter, r *http.Request) string {
 	return u.String()
 }
 
+// formActionOrigins are the provider's origins a sign-out form may be
+// redirected to: the issuer's, and the end_session_endpoint's once
+// discovery has read it (usually the same).
+func (o *OIDC) formActionOrigins() []string {
+	var out []string
+	add := func(raw string) {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+			strings.ContainsAny(u.Host, " ;,'\"") {
+			return
+		}
+		if origin := u.Scheme + "://" + u.Host; !slices.Contains(out, origin) {
+			out = append(out, origin)
+		}
+	}
+	add(o.issuer)
+	o.mu.Lock()
+	if o.disc != nil {
+		add(o.disc.endSession)
+	}
+	o.mu.Unlock()
+	return out
+}
+
 // siteURL is Vger's own origin, from the redirect URL.
 func (o *OIDC) siteURL() string {
 	return strings.TrimSuffix(o.redirectURL, "/auth/callback")

@@ -1,11 +1,7 @@
 package web_test
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -16,213 +12,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-jose/go-jose/v4"
-
 	"github.com/vger-dev/vger/internal/config"
+	"github.com/vger-dev/vger/internal/oidctest"
 	"github.com/vger-dev/vger/web"
 )
-
-// testProvider is an OpenID Connect provider in the test process: discovery,
-// keys, an authorization endpoint that approves at once, a token endpoint
-// that checks the PKCE verifier, and a sign-out endpoint. ID tokens are
-// signed with a generated RSA key by go-jose, as a real provider's are.
-type testProvider struct {
-	srv      *httptest.Server
-	clientID string
-	secret   string
-	now      func() time.Time
-
-	mu             sync.Mutex
-	user           map[string]any              // the claims of whoever signs in
-	tweak          func(claims map[string]any) // changes the next ID tokens
-	badState       bool                        // answer with another state
-	wrongChallenge bool                        // remember another code challenge (the verifier then fails)
-	noEndSession   bool
-	authorized     []url.Values // the authorization requests received
-	codes          map[string]grant
-	tokenErrors    []string // why token requests were refused
-	ended          []url.Values
-}
-
-type grant struct {
-	challenge, nonce, redirectURI string
-	claims                        map[string]any
-}
-
-var providerKey = sync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	return k
-})
-
-func newTestProvider(t *testing.T, now func() time.Time) *testProvider {
-	p := &testProvider{clientID: "vger", secret: "provider-client-secret-123", now: now, codes: map[string]grant{},
-		user: map[string]any{"sub": "u-ann", "email": "ann@example.com", "email_verified": true, "name": "Ann Example"}}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /.well-known/openid-configuration", p.discovery)
-	mux.HandleFunc("GET /jwks", p.jwks)
-	mux.HandleFunc("GET /authorize", p.authorize)
-	mux.HandleFunc("POST /token", p.token)
-	mux.HandleFunc("GET /end_session", p.endSession)
-	p.srv = httptest.NewServer(mux)
-	t.Cleanup(p.srv.Close)
-	return p
-}
-
-func (p *testProvider) issuer() string { return p.srv.URL }
-
-func (p *testProvider) discovery(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	m := map[string]any{
-		"issuer":                                p.issuer(),
-		"authorization_endpoint":                p.issuer() + "/authorize",
-		"token_endpoint":                        p.issuer() + "/token",
-		"jwks_uri":                              p.issuer() + "/jwks",
-		"response_types_supported":              []string{"code"},
-		"subject_types_supported":               []string{"public"},
-		"id_token_signing_alg_values_supported": []string{"RS256"},
-		"code_challenge_methods_supported":      []string{"S256"},
-	}
-	if !p.noEndSession {
-		m["end_session_endpoint"] = p.issuer() + "/end_session"
-	}
-	json.NewEncoder(w).Encode(m)
-}
-
-func (p *testProvider) jwks(w http.ResponseWriter, r *http.Request) {
-	json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{
-		{Key: &providerKey().PublicKey, KeyID: "k1", Algorithm: string(jose.RS256), Use: "sig"}}})
-}
-
-// authorize approves at once: the user is already signed in at the provider.
-func (p *testProvider) authorize(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.authorized = append(p.authorized, q)
-	if q.Get("client_id") != p.clientID || q.Get("response_type") != "code" {
-		http.Error(w, "unknown client", http.StatusBadRequest)
-		return
-	}
-	challenge := q.Get("code_challenge")
-	if p.wrongChallenge {
-		sum := sha256.Sum256([]byte("some other verifier"))
-		challenge = base64.RawURLEncoding.EncodeToString(sum[:])
-	}
-	code := rand.Text()
-	claims := map[string]any{}
-	for k, v := range p.user {
-		claims[k] = v
-	}
-	p.codes[code] = grant{challenge: challenge, nonce: q.Get("nonce"), redirectURI: q.Get("redirect_uri"), claims: claims}
-	state := q.Get("state")
-	if p.badState {
-		state = "forged-" + state
-	}
-	to, _ := url.Parse(q.Get("redirect_uri"))
-	to.RawQuery = url.Values{"code": {code}, "state": {state}}.Encode()
-	http.Redirect(w, r, to.String(), http.StatusFound)
-}
-
-// token exchanges a code, once, for an ID token, if the client proves
-// itself and the code verifier hashes to the challenge (PKCE S256).
-func (p *testProvider) token(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	refuse := func(code, why string) {
-		p.tokenErrors = append(p.tokenErrors, why)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusBadRequest)
-		json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": why})
-	}
-	if err := r.ParseForm(); err != nil {
-		refuse("invalid_request", "bad form")
-		return
-	}
-	id, secret, ok := r.BasicAuth()
-	if !ok {
-		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-	}
-	if id != p.clientID || secret != p.secret {
-		refuse("invalid_client", "client authentication failed")
-		return
-	}
-	g, ok := p.codes[r.PostForm.Get("code")]
-	delete(p.codes, r.PostForm.Get("code"))
-	switch {
-	case r.PostForm.Get("grant_type") != "authorization_code" || !ok:
-		refuse("invalid_grant", "unknown code")
-		return
-	case r.PostForm.Get("redirect_uri") != g.redirectURI:
-		refuse("invalid_grant", "redirect_uri differs")
-		return
-	}
-	sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
-	if r.PostForm.Get("code_verifier") == "" || base64.RawURLEncoding.EncodeToString(sum[:]) != g.challenge {
-		refuse("invalid_grant", "PKCE verification failed")
-		return
-	}
-	now := p.now()
-	claims := g.claims
-	claims["iss"] = p.issuer()
-	claims["aud"] = p.clientID
-	claims["iat"] = now.Unix()
-	claims["exp"] = now.Add(5 * time.Minute).Unix()
-	claims["nonce"] = g.nonce
-	if p.tweak != nil {
-		p.tweak(claims)
-	}
-	payload, _ := json.Marshal(claims)
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: providerKey()},
-		(&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", "k1"))
-	if err != nil {
-		panic(err)
-	}
-	jws, err := signer.Sign(payload)
-	if err != nil {
-		panic(err)
-	}
-	raw, _ := jws.CompactSerialize()
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"access_token": rand.Text(), "token_type": "Bearer", "expires_in": 300, "id_token": raw})
-}
-
-func (p *testProvider) endSession(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	p.ended = append(p.ended, r.URL.Query())
-	p.mu.Unlock()
-	w.Write([]byte("signed out at the provider"))
-}
-
-func (p *testProvider) set(f func(p *testProvider)) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	f(p)
-}
-
-// testClock is the clock shared by Vger and the provider.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // oidcEnv is Vger on a real HTTP server (TLS when asked) with OIDC sign-in
 // at a test provider, and a browser: a client with a cookie jar that
 // records every answer it gets.
 type oidcEnv struct {
 	*env
-	p       *testProvider
-	clock   *testClock
+	p       *oidctest.Provider
+	clock   *oidctest.Clock
 	url     string // Vger's origin
 	browser *http.Client
 	seen    *recorder
@@ -239,10 +40,10 @@ type oidcOpts struct {
 func newOIDCEnv(t *testing.T, o oidcOpts) *oidcEnv {
 	t.Helper()
 	e := newEnv(t, envOpts{})
-	clock := &testClock{t: time.Now().Truncate(time.Second)}
-	p := newTestProvider(t, clock.Now)
+	clock := oidctest.NewClock(time.Now().Truncate(time.Second))
+	p := oidctest.New(t, clock.Now)
 	if o.public {
-		p.secret = ""
+		p.Secret = ""
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	scheme := "http://"
@@ -253,7 +54,7 @@ func newOIDCEnv(t *testing.T, o oidcOpts) *oidcEnv {
 	if o.groupsClaim == "" {
 		o.groupsClaim = "groups"
 	}
-	auth, err := web.NewOIDC(web.OIDCOptions{Issuer: p.issuer(), ClientID: p.clientID, ClientSecret: p.secret,
+	auth, err := web.NewOIDC(web.OIDCOptions{Issuer: p.Issuer(), ClientID: p.ClientID, ClientSecret: p.Secret,
 		RedirectURL: origin + "/auth/callback", Scopes: []string{"openid", "email", "profile"}, GroupsClaim: o.groupsClaim,
 		EditorGroups: o.editorGroups, SessionTTL: 12 * time.Hour, Key: []byte("test-session-key-0123456789abcdef"), Now: clock.Now})
 	if err != nil {
@@ -352,7 +153,7 @@ func (o *oidcEnv) signIn(t *testing.T, path string) string {
 }
 
 func isProviderRedirect(o *oidcEnv, res *http.Response) bool {
-	return res.StatusCode == http.StatusFound && strings.HasPrefix(res.Header.Get("Location"), o.p.issuer()+"/authorize?")
+	return res.StatusCode == http.StatusFound && strings.HasPrefix(res.Header.Get("Location"), o.p.Issuer()+"/authorize?")
 }
 
 func cookieNamed(res *http.Response, name string) *http.Cookie {
@@ -399,7 +200,7 @@ func TestOIDCSignInRoundTrip(t *testing.T) {
 			if d.Find(`form[action="/auth/logout"][method="post"] [data-testid="sign-out"]`).Length() != 1 {
 				t.Fatal("no sign-out button")
 			}
-			q := o.p.authorized[len(o.p.authorized)-1]
+			q := o.p.Authorized[len(o.p.Authorized)-1]
 			if q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 || len(q.Get("state")) < 32 ||
 				len(q.Get("nonce")) < 32 || q.Get("state") == q.Get("nonce") || q.Get("scope") != "openid email profile" ||
 				q.Get("redirect_uri") != o.url+"/auth/callback" || q.Get("client_id") != "vger" {
@@ -446,9 +247,9 @@ func TestOIDCPublicClient(t *testing.T) {
 	if got := text(d.Find(`[data-testid="user"]`)); got != "Ann Example viewer" {
 		t.Fatalf("header shows %q", got)
 	}
-	o.p.set(func(p *testProvider) {
-		if len(p.tokenErrors) != 0 {
-			t.Fatalf("token requests refused: %q", p.tokenErrors)
+	o.p.Set(func(p *oidctest.Provider) {
+		if len(p.TokenErrors) != 0 {
+			t.Fatalf("token requests refused: %q", p.TokenErrors)
 		}
 	})
 }
@@ -459,29 +260,29 @@ func TestOIDCRefusedSignIns(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
-		setup  func(p *testProvider)
+		setup  func(p *oidctest.Provider)
 		status int
 		msg    string
 	}{
-		{"bad state", func(p *testProvider) { p.badState = true }, 400, "its state differs"},
-		{"nonce mismatch", func(p *testProvider) { p.tweak = func(c map[string]any) { c["nonce"] = "another-sign-in" } }, 403, "its nonce differs"},
-		{"no nonce", func(p *testProvider) { p.tweak = func(c map[string]any) { delete(c, "nonce") } }, 403, "its nonce differs"},
-		{"wrong audience", func(p *testProvider) { p.tweak = func(c map[string]any) { c["aud"] = "another-app" } }, 403, "expected audience"},
-		{"wrong issuer", func(p *testProvider) { p.tweak = func(c map[string]any) { c["iss"] = "https://evil.example" } }, 403, "different provider"},
-		{"expired ID token", func(p *testProvider) {
-			p.tweak = func(c map[string]any) {
-				c["exp"] = p.now().Add(-time.Minute).Unix()
-				c["iat"] = p.now().Add(-time.Hour).Unix()
+		{"bad state", func(p *oidctest.Provider) { p.BadState = true }, 400, "its state differs"},
+		{"nonce mismatch", func(p *oidctest.Provider) { p.Tweak = func(c map[string]any) { c["nonce"] = "another-sign-in" } }, 403, "its nonce differs"},
+		{"no nonce", func(p *oidctest.Provider) { p.Tweak = func(c map[string]any) { delete(c, "nonce") } }, 403, "its nonce differs"},
+		{"wrong audience", func(p *oidctest.Provider) { p.Tweak = func(c map[string]any) { c["aud"] = "another-app" } }, 403, "expected audience"},
+		{"wrong issuer", func(p *oidctest.Provider) { p.Tweak = func(c map[string]any) { c["iss"] = "https://evil.example" } }, 403, "different provider"},
+		{"expired ID token", func(p *oidctest.Provider) {
+			p.Tweak = func(c map[string]any) {
+				c["exp"] = p.Now().Add(-time.Minute).Unix()
+				c["iat"] = p.Now().Add(-time.Hour).Unix()
 			}
 		}, 403, "expired"},
-		{"wrong PKCE verifier", func(p *testProvider) { p.wrongChallenge = true }, 502, "invalid_grant (PKCE verification failed)"},
-		{"wrong client secret", func(p *testProvider) { p.secret = "rotated-at-the-provider" }, 502, "invalid_client"},
+		{"wrong PKCE verifier", func(p *oidctest.Provider) { p.WrongChallenge = true }, 502, "invalid_grant (PKCE verification failed)"},
+		{"wrong client secret", func(p *oidctest.Provider) { p.Secret = "rotated-at-the-provider" }, 502, "invalid_client"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			o := newOIDCEnv(t, oidcOpts{})
-			o.p.set(tt.setup)
+			o.p.Set(tt.setup)
 			res, body := o.get(t, "/")
 			if res.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d: %s", res.StatusCode, tt.status, errorText(body))
@@ -493,7 +294,7 @@ func TestOIDCRefusedSignIns(t *testing.T) {
 			if d.Find(`a[data-testid="sign-in"][href="/auth/login"]`).Length() != 1 {
 				t.Fatal("no way to sign in again")
 			}
-			if strings.Contains(body, o.p.secret) || strings.Contains(body, "provider-client-secret") {
+			if strings.Contains(body, o.p.Secret) || strings.Contains(body, "provider-client-secret") {
 				t.Fatal("the page shows the client secret")
 			}
 			if c := cookieNamed(o.seen.last("/auth/callback"), "vger_session"); c != nil {
@@ -507,11 +308,11 @@ func TestOIDCRefusedSignIns(t *testing.T) {
 	t.Run("wrong PKCE verifier is the provider's refusal", func(t *testing.T) {
 		t.Parallel()
 		o := newOIDCEnv(t, oidcOpts{})
-		o.p.set(func(p *testProvider) { p.wrongChallenge = true })
+		o.p.Set(func(p *oidctest.Provider) { p.WrongChallenge = true })
 		o.get(t, "/")
-		o.p.set(func(p *testProvider) {
-			if len(p.tokenErrors) != 1 || p.tokenErrors[0] != "PKCE verification failed" {
-				t.Fatalf("provider refused for %q", p.tokenErrors)
+		o.p.Set(func(p *oidctest.Provider) {
+			if len(p.TokenErrors) != 1 || p.TokenErrors[0] != "PKCE verification failed" {
+				t.Fatalf("provider refused for %q", p.TokenErrors)
 			}
 		})
 	})
@@ -535,7 +336,7 @@ func TestOIDCRefusedSignIns(t *testing.T) {
 	t.Run("provider unreachable", func(t *testing.T) {
 		t.Parallel()
 		o := newOIDCEnv(t, oidcOpts{})
-		o.p.srv.Close()
+		o.p.Server.Close()
 		res, body := o.get(t, "/")
 		if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(errorMessage(t, body), "could not reach the identity provider") {
 			t.Fatalf("%d %q", res.StatusCode, errorMessage(t, body))
@@ -605,15 +406,20 @@ func TestOIDCLogout(t *testing.T) {
 		t.Run(map[bool]string{true: "provider ends its session", false: "provider without end_session"}[endSession], func(t *testing.T) {
 			t.Parallel()
 			o := newOIDCEnv(t, oidcOpts{})
-			o.p.set(func(p *testProvider) { p.noEndSession = !endSession })
+			o.p.Set(func(p *oidctest.Provider) { p.NoEndSession = !endSession })
 			o.signIn(t, "/")
+			// Browsers apply form-action to the redirect after "Sign out":
+			// the provider's origin is allowed, nothing else is.
+			if csp := o.getNoFollow(t, "/").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "; form-action 'self' "+o.p.Issuer()+"; ") {
+				t.Fatalf("CSP %q", csp)
+			}
 			res, body := o.post(t, "/auth/logout", nil, false)
 			if c := cookieNamed(res, "vger_session"); c == nil || c.MaxAge >= 0 || !c.HttpOnly {
 				t.Fatalf("session cookie not cleared: %+v", c)
 			}
 			if endSession {
 				loc, _ := url.Parse(res.Header.Get("Location"))
-				if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc.String(), o.p.issuer()+"/end_session?") ||
+				if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc.String(), o.p.Issuer()+"/end_session?") ||
 					loc.Query().Get("client_id") != "vger" || loc.Query().Get("post_logout_redirect_uri") != o.url+"/" {
 					t.Fatalf("logout: %d to %q", res.StatusCode, loc)
 				}
@@ -665,9 +471,9 @@ func TestOIDCEditors(t *testing.T) {
 			t.Parallel()
 			o := newOIDCEnv(t, tt.opts)
 			seedBoard(t, o.env)
-			o.p.set(func(p *testProvider) {
+			o.p.Set(func(p *oidctest.Provider) {
 				for k, v := range tt.claims {
-					p.user[k] = v
+					p.User[k] = v
 				}
 			})
 			d := doc(t, o.signIn(t, "/teams/payments"))

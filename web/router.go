@@ -22,7 +22,7 @@ func (s *Server) Routes() http.Handler {
 	r.Use(s.requestID)
 	r.Use(s.recoverer)
 	r.Use(s.logRequests)
-	r.Use(securityHeaders)
+	r.Use(s.securityHeaders)
 	r.Use(s.timeout)
 	// Cross-site POSTs are refused (Sec-Fetch-Site / Origin checks).
 	r.Use(http.NewCrossOriginProtection().Handler)

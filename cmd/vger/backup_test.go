@@ -201,10 +201,17 @@ func TestBackupRestoreDatabaseURL(t *testing.T) {
 	if code != 0 || strings.Contains(out, canary) {
 		t.Fatalf("backup: exit %d %s", code, out)
 	}
-	// The target is migrated (pgtest), so not empty.
+	// The target is migrated (pgtest) and empty, as compose's migrate
+	// service leaves it: restored without --force.
 	out, code = vger(t, []string{"DATABASE_URL=" + withPW(dst)}, "restore", file)
-	if code != exitFailure || !strings.Contains(out, "not empty") || strings.Contains(out, canary) {
-		t.Fatalf("restore over a migrated database: exit %d %s", code, out)
+	if code != 0 || !strings.Contains(out, "replaced the empty Vger schema") || strings.Contains(out, canary) {
+		t.Fatalf("restore over a migrated, empty database: exit %d %s", code, out)
+	}
+	sameSnapshot(t, "restored over the empty schema", snapshot(t, dst), want)
+	// Now it holds data: refused without --force, naming what it holds.
+	out, code = vger(t, []string{"DATABASE_URL=" + withPW(dst)}, "restore", file)
+	if code != exitFailure || !strings.Contains(out, "not empty") || !strings.Contains(out, "teams (1 row)") || !strings.Contains(out, "--force") {
+		t.Fatalf("restore over data: exit %d %s", code, out)
 	}
 	// A running vger holds a connection: refused even with --force.
 	busy, err := store.Open(ctx, dst, store.Options{MaxConns: 1, AppName: "vger-serve"})
@@ -221,4 +228,105 @@ func TestBackupRestoreDatabaseURL(t *testing.T) {
 		t.Fatalf("restore --force: exit %d %s", code, out)
 	}
 	sameSnapshot(t, "restored", snapshot(t, dst), want)
+}
+
+// equalSnapshot compares two snapshots whatever they hold.
+func equalSnapshot(t *testing.T, what string, got, want map[string]string) {
+	t.Helper()
+	if len(want) < 10 {
+		t.Fatalf("the snapshot looks wrong: %v", want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %s is %q, want %q", what, k, got[k], v)
+		}
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("%s: %s should not exist", what, k)
+		}
+	}
+}
+
+// TestRestoreEmptySchemaOrData: a database holding only Vger's migrated,
+// empty schema is replaced without --force, but one row in any Vger table
+// (a job counts) needs --force; and a restore that fails part way, after
+// the schema was dropped, changes nothing, forced or not.
+func TestRestoreEmptySchemaOrData(t *testing.T) {
+	t.Parallel()
+	src := pgtest.DSN(t)
+	addSampleData(t, src)
+	want := snapshot(t, src)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.dump")
+	if out, code := vger(t, []string{"DATABASE_URL=" + src}, "backup", good); code != 0 {
+		t.Fatalf("backup: exit %d %s", code, out)
+	}
+	// A backup that fails late: it creates a schema "extra", which the
+	// targets below already have (empty, so they still count as empty).
+	execSQL(t, src, `CREATE SCHEMA extra; CREATE TABLE extra.t (x int); INSERT INTO extra.t VALUES (1)`)
+	bad := filepath.Join(dir, "bad.dump")
+	if out, code := vger(t, []string{"DATABASE_URL=" + src}, "backup", bad); code != 0 {
+		t.Fatalf("backup: exit %d %s", code, out)
+	}
+
+	t.Run("empty schema", func(t *testing.T) {
+		t.Parallel()
+		dst := pgtest.DSN(t)
+		execSQL(t, dst, `CREATE SCHEMA extra; INSERT INTO rate_buckets (key, tokens, updated_at) VALUES ('k', 1, now())`)
+		empty := snapshot(t, dst)
+		out, code := vger(t, []string{"DATABASE_URL=" + dst}, "restore", bad)
+		if code != exitFailure || !strings.Contains(out, "nothing was changed") || !strings.Contains(out, "extra") {
+			t.Fatalf("a restore failing part way: exit %d %s", code, out)
+		}
+		equalSnapshot(t, "after a failed restore", snapshot(t, dst), empty)
+		// A backup cut short fails while psql runs it: COMMIT is its last
+		// line, so nothing is changed (before, psql committed what it had).
+		b, _ := os.ReadFile(good)
+		cut := filepath.Join(dir, "cut.dump")
+		os.WriteFile(cut, b[:len(b)-16], 0o600)
+		if out, code := vger(t, []string{"DATABASE_URL=" + dst}, "restore", cut); code != exitFailure {
+			t.Fatalf("restore of a truncated backup: exit %d %s", code, out)
+		} else {
+			t.Logf("truncated: %s", out)
+		}
+		equalSnapshot(t, "after a truncated restore", snapshot(t, dst), empty)
+		out, code = vger(t, []string{"DATABASE_URL=" + dst}, "restore", good)
+		if code != 0 || !strings.Contains(out, "replaced the empty Vger schema") {
+			t.Fatalf("restore into the empty schema: exit %d %s", code, out)
+		}
+		sameSnapshot(t, "restored", snapshot(t, dst), want)
+	})
+	t.Run("a job is data", func(t *testing.T) {
+		t.Parallel()
+		dst := pgtest.DSN(t)
+		execSQL(t, dst, `CREATE SCHEMA extra; INSERT INTO river_job (kind, args, max_attempts, queue, state) VALUES ('sync_board', '{}', 1, 'default', 'available')`)
+		before := snapshot(t, dst)
+		out, code := vger(t, []string{"DATABASE_URL=" + dst}, "restore", good)
+		if code != exitFailure || !strings.Contains(out, "river_job (1 row)") || !strings.Contains(out, "--force") {
+			t.Fatalf("restore over a job: exit %d %s", code, out)
+		}
+		equalSnapshot(t, "after a refused restore", snapshot(t, dst), before)
+		out, code = vger(t, []string{"DATABASE_URL=" + dst}, "restore", "--force", bad)
+		if code != exitFailure || !strings.Contains(out, "nothing was changed") {
+			t.Fatalf("a forced restore failing part way: exit %d %s", code, out)
+		}
+		equalSnapshot(t, "after a failed forced restore", snapshot(t, dst), before)
+		if out, code := vger(t, []string{"DATABASE_URL=" + dst}, "restore", "--force", good); code != 0 {
+			t.Fatalf("restore --force: exit %d %s", code, out)
+		}
+		sameSnapshot(t, "restored with --force", snapshot(t, dst), want)
+	})
+}
+
+func execSQL(t *testing.T, dsn, sql string) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), sql); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -7,21 +7,27 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/vger-dev/vger/internal/config"
 	"github.com/vger-dev/vger/internal/pglocal"
 	"github.com/vger-dev/vger/internal/store"
+	"github.com/vger-dev/vger/migrations"
 )
 
 // dumpTarget is the database a backup reads or a restore writes: the
@@ -203,8 +209,10 @@ var ErrNotEmpty = errors.New("the database is not empty")
 
 // Restore loads a backup made by Backup (or pg_dump --format=custom) into an
 // empty database, or with Force replaces the contents of one that is not
-// empty. It runs in one transaction: a restore that fails changes nothing.
-// Running servers and workers must be stopped first.
+// empty. A database holding only Vger's schema with no rows (as `vger
+// migrate` leaves it, e.g. docker-compose's migrate service) counts as
+// empty: its schema is replaced. It runs in one transaction: a restore that
+// fails changes nothing. Running servers and workers must be stopped first.
 func Restore(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writer, opts RestoreOptions) error {
 	if _, err := os.Stat(opts.File); err != nil {
 		return fmt.Errorf("read the backup: %w", err)
@@ -243,28 +251,34 @@ func Restore(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.W
 	if len(others) > 0 {
 		return fmt.Errorf("vger processes are connected to %s (%s): stop every vger serve and vger worker first", t.what, strings.Join(others, ", "))
 	}
-	var relations int
-	if err := st.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%'
-		AND n.nspname NOT LIKE 'pg\_temp%' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')`).Scan(&relations); err != nil {
+	c, err := inspectContents(ctx, st.Pool)
+	if err != nil {
 		return fmt.Errorf("inspect %s: %w", t.what, err)
 	}
-	if relations > 0 && !opts.Force {
-		return fmt.Errorf("%w: %s holds %d tables and sequences; restore into an empty database, or add --force to replace its contents", ErrNotEmpty, t.what, relations)
+	if len(c.data) > 0 && !opts.Force {
+		return fmt.Errorf("%w: %s holds %s; restore into an empty database (one `vger migrate` created is fine), or add --force to replace its contents",
+			ErrNotEmpty, t.what, describeData(c.data))
 	}
 	st.Close()
 
-	// pg_restore writes SQL that psql runs in a single transaction, after
-	// emptying the schema when forced: all or nothing.
-	restore, err := t.command(ctx, "pg_restore", "--no-owner", "--no-privileges", "--file=-", opts.File)
+	// pg_restore writes SQL wrapped in BEGIN ... COMMIT (--single-transaction),
+	// which psql runs after emptying the schema: all or nothing. COMMIT
+	// comes last, so a backup that cannot be read to its end ends psql's
+	// input inside the transaction, and the server rolls it back.
+	restore, err := t.command(ctx, "pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--file=-", opts.File)
 	if err != nil {
 		return err
 	}
-	pre := "SELECT 1"
-	if relations > 0 {
-		pre = "DROP SCHEMA public CASCADE; CREATE SCHEMA public"
+	pre := "BEGIN"
+	switch {
+	case len(c.data) > 0: // --force
+		pre += "; DROP SCHEMA public CASCADE; CREATE SCHEMA public"
+	case c.relations > 0:
+		// Only Vger's empty schema: replaced, once its tables are locked and
+		// still empty (nothing may have written since they were checked).
+		pre += "; " + c.replaceEmptySchema()
 	}
-	psql, err := t.command(ctx, "psql", "--no-psqlrc", "--quiet", "--no-password", "--single-transaction",
+	psql, err := t.command(ctx, "psql", "--no-psqlrc", "--quiet", "--no-password",
 		"--set=ON_ERROR_STOP=1", "--output=/dev/null", "--command="+pre, "--file=-", "--dbname="+t.conninfo)
 	if err != nil {
 		return err
@@ -289,6 +303,9 @@ func Restore(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.W
 	}
 	if waitErr != nil {
 		return fmt.Errorf("restore into %s (nothing was changed): pg_restore: %s", t.what, config.Mask(strings.TrimSpace(restoreErr.String()), secrets...))
+	}
+	if c.relations > 0 && len(c.data) == 0 {
+		fmt.Fprintf(out, "replaced the empty Vger schema of %s\n", t.what)
 	}
 
 	// The restored schema against this binary's migrations.
@@ -344,4 +361,120 @@ func (t *dumpTarget) dumpSchemaVersion(ctx context.Context, file string, secrets
 		return 0, fmt.Errorf("%s holds no Vger schema (no goose_db_version table): is it a Vger backup?", file)
 	}
 	return version, nil
+}
+
+// bookkeeping are the tables whose rows are not data: schema versions,
+// River's leader, queues, clients and notification outbox, and the shared
+// rate budgets (keyed by a hash). A database with rows only there is empty.
+var bookkeeping = []string{"goose_db_version", "river_migration", "river_leader", "river_queue",
+	"river_client", "river_client_queue", "river_notification", "rate_buckets"}
+
+var createTable = regexp.MustCompile(`(?i)\bCREATE\s+(?:UNLOGGED\s+)?(?:TABLE|MATERIALIZED\s+VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:/\*[^*]*\*/\s*)?(?:public\.)?"?([a-z_][a-z0-9_]*)"?`)
+
+// vgerTables are the tables Vger's migrations and River's create (river_job
+// holds jobs: data).
+var vgerTables = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{"goose_db_version": true}
+	add := func(sql string) {
+		for _, m := range createTable.FindAllStringSubmatch(sql, -1) {
+			out[strings.ToLower(m[1])] = true
+		}
+	}
+	files, _ := fs.Glob(migrations.FS, "*.sql")
+	for _, f := range files {
+		b, _ := fs.ReadFile(migrations.FS, f)
+		add(string(b))
+	}
+	if m, err := rivermigrate.New(riverpgxv5.New(nil), nil); err == nil {
+		for _, v := range m.AllVersions() {
+			add(v.SQLUp)
+		}
+	}
+	return out
+})
+
+// contents is what a database holds, as far as a restore cares.
+type contents struct {
+	relations int      // tables, views, sequences, ... outside the system schemas
+	tables    []string // Vger's tables in public, bookkeeping excepted
+	data      []string // what makes it not empty: Vger tables with rows, other relations
+}
+
+// inspectContents tells a database that holds data (or anything but
+// Vger's) from an empty one, or one holding only Vger's empty schema.
+func inspectContents(ctx context.Context, pool interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+	QueryRow(context.Context, string, ...any) pgx.Row
+}) (contents, error) {
+	var c contents
+	rows, err := pool.Query(ctx, `SELECT n.nspname, c.relname, c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%'
+		AND n.nspname NOT LIKE 'pg\_temp%' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') ORDER BY 1, 2`)
+	if err != nil {
+		return c, err
+	}
+	type rel struct{ schema, name, kind string }
+	rels, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (rel, error) {
+		var x rel
+		return x, r.Scan(&x.schema, &x.name, &x.kind)
+	})
+	if err != nil {
+		return c, err
+	}
+	c.relations = len(rels)
+	known := vgerTables()
+	for _, r := range rels {
+		switch {
+		case r.schema != "public":
+			c.data = append(c.data, r.schema+"."+r.name+" (not Vger's)")
+		case r.kind == "v" || r.kind == "S":
+			// Views and sequences hold no rows of their own: schema.
+		case !known[r.name] || r.kind == "f":
+			c.data = append(c.data, r.name+" (not Vger's)")
+		case slices.Contains(bookkeeping, r.name):
+		default:
+			c.tables = append(c.tables, r.name)
+			var n int64
+			if err := pool.QueryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM public."+pgx.Identifier{r.name}.Sanitize()+" LIMIT 1000) t").Scan(&n); err != nil {
+				return c, err
+			}
+			switch {
+			case n == 1:
+				c.data = append(c.data, r.name+" (1 row)")
+			case n >= 1000:
+				c.data = append(c.data, r.name+" (1000 rows or more)")
+			case n > 0:
+				c.data = append(c.data, fmt.Sprintf("%s (%d rows)", r.name, n))
+			}
+		}
+	}
+	return c, nil
+}
+
+// describeData names what a database holds, briefly.
+func describeData(data []string) string {
+	if len(data) > 6 {
+		return strings.Join(data[:6], ", ") + fmt.Sprintf(" and %d more", len(data)-6)
+	}
+	return strings.Join(data, ", ")
+}
+
+// replaceEmptySchema is the SQL that drops Vger's empty schema inside the
+// restore's transaction: its tables are locked first, and the restore
+// fails, changing nothing, if any has a row by then.
+func (c contents) replaceEmptySchema() string {
+	var b strings.Builder
+	if len(c.tables) > 0 {
+		var names, checks []string
+		for _, n := range c.tables {
+			id := "public." + pgx.Identifier{n}.Sanitize()
+			names = append(names, id)
+			checks = append(checks, "EXISTS (SELECT 1 FROM "+id+")")
+		}
+		b.WriteString("LOCK TABLE " + strings.Join(names, ", ") + " IN ACCESS EXCLUSIVE MODE; ")
+		b.WriteString("DO $$ BEGIN IF " + strings.Join(checks, " OR ") +
+			" THEN RAISE EXCEPTION 'the database received data while the restore started: stop every vger process, then restore again (add --force to replace data)'; END IF; END $$; ")
+	}
+	b.WriteString("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+	return b.String()
 }

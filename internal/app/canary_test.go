@@ -188,15 +188,22 @@ type running struct {
 
 func startServerAndWorker(t *testing.T, cfg *config.Config, log *slog.Logger) *running {
 	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startServerAndWorkerOn(t, ln, cfg, log)
+}
+
+// startServerAndWorkerOn serves on ln (whose address the configuration
+// may need to know, as VGER_OIDC_REDIRECT_URL does).
+func startServerAndWorkerOn(t *testing.T, ln net.Listener, cfg *config.Config, log *slog.Logger) *running {
+	t.Helper()
 	db, err := app.OpenDatabase(t.Context(), cfg, log, "vger-canary")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, stop := context.WithCancel(t.Context())
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	r := &running{t: t, db: db, base: "http://" + ln.Addr().String(), stop: stop, errc: make(chan error, 2), pool: db.Store.Pool}
 	go func() { r.errc <- app.RunWorker(ctx, db, cfg, log) }()
 	go func() { r.errc <- app.ServeListener(ctx, ln, db, cfg, log, "canary") }()
@@ -329,7 +336,15 @@ var linkRE = regexp.MustCompile(`(?:href|src|action|data-href)="(/[^"]*)"`)
 // up to limit URLs, returning each response as text (status, headers, body).
 func crawl(t *testing.T, base string, seeds []string, limit int) map[string]string {
 	t.Helper()
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return crawlWith(t, &http.Client{}, base, seeds, limit)
+}
+
+// crawlWith is crawl with a client of the caller's (a cookie jar holding a
+// session): redirects are recorded, not followed.
+func crawlWith(t *testing.T, c *http.Client, base string, seeds []string, limit int) map[string]string {
+	t.Helper()
+	client := *c
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	seen := map[string]bool{}
 	queue := slices.Clone(seeds)
 	out := map[string]string{}

@@ -103,6 +103,19 @@ func Tab(t *testing.T) context.Context {
 // one tab (a slow CI machine must not cut it short).
 func TabFor(t *testing.T, life time.Duration) context.Context {
 	t.Helper()
+	return tab(t, life)
+}
+
+// PrivateTab is Tab in a browser context of its own, as a private window
+// is: its cookies and storage are not shared with other tests' tabs (which
+// on 127.0.0.1 would share cookies whatever the port), and go with it.
+func PrivateTab(t *testing.T) context.Context {
+	t.Helper()
+	return tab(t, 60*time.Second, chromedp.WithNewBrowserContext())
+}
+
+func tab(t *testing.T, life time.Duration, opts ...chromedp.ContextOption) context.Context {
+	t.Helper()
 	once.Do(start)
 	if startErr != nil {
 		if os.Getenv("CI") == "true" {
@@ -110,7 +123,7 @@ func TabFor(t *testing.T, life time.Duration) context.Context {
 		}
 		t.Skipf("browsertest: %v", startErr)
 	}
-	ctx, cancel := chromedp.NewContext(browserCtx)
+	ctx, cancel := chromedp.NewContext(browserCtx, opts...)
 	ctx, cancelTimeout := context.WithTimeout(ctx, life)
 	t.Cleanup(func() {
 		if t.Failed() {
