@@ -87,6 +87,19 @@ func TestEveryChangeNeedsAnEditorAndTheSameOrigin(t *testing.T) {
 		if res.StatusCode == http.StatusForbidden || res.StatusCode >= 500 {
 			t.Errorf("GET %s as a viewer: %d", target, res.StatusCode)
 		}
+		// Every board view names the viewer in its header and offers no
+		// "refresh now" (it would be refused).
+		if res.StatusCode == http.StatusOK && strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			d := doc(t, readAll(res))
+			if d.Find(`[data-testid="freshness"]`).Length() == 1 {
+				if got := text(d.Find(`[data-testid="user"]`)); got != "viewer viewer" {
+					t.Errorf("GET %s as a viewer: header shows %q", target, got)
+				}
+				if d.Find(`[data-testid="refresh"]`).Length() != 0 {
+					t.Errorf("GET %s as a viewer: offers Refresh now", target)
+				}
+			}
+		}
 	}
 	// The 403 page says who you are and what to ask for.
 	res := e.do(http.MethodPost, "/teams", strings.NewReader("name=X"), as("viewer@example.com"))

@@ -168,7 +168,7 @@ func (c blockedCharts) items() *chart.Chart {
 		data = append(data, chart.Datum{X: chart.T(w.Monday.Start(c.fb.Location())), Y: float64(w.Items), Partial: w.Partial})
 	}
 	layers := []chart.Layer{&chart.Bars{ID: "items", PartialLabel: "This week (so far)", Series: []chart.Series{{Name: "Items blocked", Style: chart.Style{Color: chart.Vermillion}, Data: data}}}}
-	return &chart.Chart{ID: "blockeditems", Title: "Items blocked per week", YLabel: "Items", Height: 240,
+	return &chart.Chart{Width: gridChartWidth, ID: "blockeditems", Title: "Items blocked per week", YLabel: "Items", Height: 240,
 		X: c.qc().xScale(), Y: chart.Linear{Integer: true, Unit: "items"}, Layers: withMarkers(layers, c.qc().markers()), Class: "chart-fluid"}
 }
 
@@ -178,7 +178,7 @@ func (c blockedCharts) days() *chart.Chart {
 		data = append(data, chart.Datum{X: chart.T(w.Monday.Start(c.fb.Location())), Y: w.Days, Partial: w.Partial})
 	}
 	layers := []chart.Layer{&chart.Bars{ID: "days", PartialLabel: "This week (so far)", Series: []chart.Series{{Name: "Blocked days", Style: chart.Style{Color: chart.Orange}, Data: data}}}}
-	return &chart.Chart{ID: "blockeddays", Title: "Blocked days per week", YLabel: c.unit, Height: 240,
+	return &chart.Chart{Width: gridChartWidth, ID: "blockeddays", Title: "Blocked days per week", YLabel: c.unit, Height: 240,
 		X: c.qc().xScale(), Y: chart.Linear{Unit: "days"}, Layers: withMarkers(layers, c.qc().markers()), Class: "chart-fluid"}
 }
 

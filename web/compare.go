@@ -249,8 +249,8 @@ func compareTable(c flow.Comparison) views.ListTable {
 			class = "past-90"
 		}
 		t.Rows = append(t.Rows, views.ListRow{TestID: "cmp-" + m.ID, Class: class, Cells: []views.ListCell{
-			{Text: m.Name}, {Text: v(m.A), TestID: "cmp-" + m.ID + "-a"}, {Text: v(m.B), TestID: "cmp-" + m.ID + "-b"},
-			{Text: change, TestID: "cmp-" + m.ID + "-change"}, {Text: p, TestID: "cmp-" + m.ID + "-p"}, {Text: string(m.Verdict), TestID: "cmp-" + m.ID + "-verdict"}}})
+			{Text: m.Name}, {Text: v(m.A), TestID: "cmp-" + m.ID + "-a", Class: "num"}, {Text: v(m.B), TestID: "cmp-" + m.ID + "-b", Class: "num"},
+			{Text: change, TestID: "cmp-" + m.ID + "-change", Class: "num"}, {Text: p, TestID: "cmp-" + m.ID + "-p", Class: "num"}, {Text: string(m.Verdict), TestID: "cmp-" + m.ID + "-verdict"}}})
 	}
 	// The likelihood lines of each period (count rule over its weeks):
 	// one number per period, shown for context, not tested.
@@ -258,8 +258,8 @@ func compareTable(c flow.Comparison) views.ListTable {
 		a, b := countAt(c.A.Likelihood, pc), countAt(c.B.Likelihood, pc)
 		id := fmt.Sprintf("cmp-likely_%d", pc)
 		t.Rows = append(t.Rows, views.ListRow{TestID: id, Cells: []views.ListCell{
-			{Text: fmt.Sprintf("%d%% of weeks delivered at least", pc)}, {Text: a, TestID: id + "-a"}, {Text: b, TestID: id + "-b"},
-			{Text: "–"}, {Text: "–"}, {Text: string(flow.VerdictNotTested)}}})
+			{Text: fmt.Sprintf("%d%% of weeks delivered at least", pc)}, {Text: a, TestID: id + "-a", Class: "num"}, {Text: b, TestID: id + "-b", Class: "num"},
+			{Text: "–", Class: "num"}, {Text: "–", Class: "num"}, {Text: string(flow.VerdictNotTested)}}})
 	}
 	return t
 }
@@ -283,7 +283,7 @@ func weeklyDistribution(c flow.Comparison) *chart.Chart {
 		}
 		return out
 	}
-	return &chart.Chart{ID: "cmp-throughput", Title: "Weekly throughput, before and after", XLabel: "Items delivered in a week", YLabel: "% of weeks",
+	return &chart.Chart{Width: gridChartWidth, ID: "cmp-throughput", Title: "Weekly throughput, before and after", XLabel: "Items delivered in a week", YLabel: "% of weeks",
 		X: chart.Band{Labels: labels, Key: "items"}, Y: chart.Linear{Unit: "%"}, Class: "chart-fluid",
 		Layers: []chart.Layer{&chart.Bars{ID: "weeks", Series: []chart.Series{
 			{ID: "before", Name: "Before", Style: chart.Style{Color: chart.Grey}, Data: share(c.A.Weeks)},
@@ -305,7 +305,7 @@ func leadLevels(c flow.Comparison) *chart.Chart {
 		}
 		return out
 	}
-	return &chart.Chart{ID: "cmp-leadtime", Title: "Lead time, before and after", XLabel: "Share of items finished within", YLabel: "Days",
+	return &chart.Chart{Width: gridChartWidth, ID: "cmp-leadtime", Title: "Lead time, before and after", XLabel: "Share of items finished within", YLabel: "Days",
 		X: chart.Band{Labels: labels, Key: "percentile"}, Y: chart.Linear{Unit: "days"}, Class: "chart-fluid",
 		Layers: []chart.Layer{&chart.Bars{ID: "levels", Series: []chart.Series{
 			{ID: "before", Name: "Before", Style: chart.Style{Color: chart.Grey}, Data: level(c.A.LeadTime)},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5/middleware"
 
@@ -94,6 +95,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		Allowed: e.Allowed,
 		SignIn:  e.SignIn,
 		ID:      id,
+	}
+	// A bad parameter on a view: offer the same view with its defaults, the
+	// quickest way back to a page that works.
+	if e.Param != "" && r.Method == http.MethodGet {
+		if p := r.URL.EscapedPath(); strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") {
+			view.Reset = p
+		}
 	}
 	if r.Method == http.MethodHead {
 		return

@@ -93,8 +93,13 @@ func checkBadParams(t *testing.T, h http.Handler, base string, paths []string, c
 				t.Errorf("%s?%s: status %d", path, q, res.StatusCode)
 				continue
 			}
-			if got := doc(t, body).Find(`[data-testid="error-param"]`).Text(); got != param {
+			d := doc(t, body)
+			if got := d.Find(`[data-testid="error-param"]`).Text(); got != param {
 				t.Errorf("%s?%s: names %q, want %q", path, q, got, param)
+			}
+			// The way out: the same view with its defaults.
+			if got := d.Find(`[data-testid="error-reset"]`).AttrOr("href", ""); got != base+path {
+				t.Errorf("%s?%s: reset link %q, want %q", path, q, got, base+path)
 			}
 		}
 	}

@@ -51,7 +51,7 @@ func (f flowCharts) wip() *chart.Chart {
 		data[i] = chart.Datum{X: f.day(d.Date), Y: float64(d.WIP)}
 	}
 	layers := []chart.Layer{&chart.Line{ID: "wip", Name: "Work in progress", Style: chart.WIPStyle, Step: true, Data: data}}
-	return &chart.Chart{ID: "wip", Title: "Work in progress, end of each day", YLabel: "Items",
+	return &chart.Chart{Width: gridChartWidth, ID: "wip", Title: "Work in progress, end of each day", YLabel: "Items",
 		X: f.dayScale(), Y: chart.Linear{Integer: true, Unit: "items"}, Layers: withMarkers(layers, f.markers()), Class: "chart-fluid", Height: 240}
 }
 

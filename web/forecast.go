@@ -302,7 +302,7 @@ func (fd *forecastData) howManyChart() *chart.Chart {
 		data = append(data, chart.Datum{X: float64(bin.Lo) - 0.5, X2: float64(bin.Hi) + 0.5, Y: float64(bin.Count), Label: label,
 			Title: fmt.Sprintf("%s items: %d of %d futures (%.1f%%)", label, bin.Count, n, 100*float64(bin.Count)/float64(max(n, 1)))})
 	}
-	return &chart.Chart{ID: "howmany", Title: "How many by " + shortDate(fd.howMany.By) + ": simulated futures", XLabel: "Items delivered", YLabel: "Futures",
+	return &chart.Chart{Width: gridChartWidth, ID: "howmany", Title: "How many by " + shortDate(fd.howMany.By) + ": simulated futures", XLabel: "Items delivered", YLabel: "Futures",
 		X: chart.Linear{Integer: true, NoZero: true, Key: "items"}, Y: chart.Linear{Integer: true, Unit: "futures"}, Height: 260, Class: "chart-fluid",
 		Layers: []chart.Layer{&chart.Bars{ID: "trials", Series: []chart.Series{{Name: "Simulated futures", Style: chart.ThroughputStyle, Data: data}}}}}
 }
@@ -321,7 +321,7 @@ func (fd *forecastData) whenChart() *chart.Chart {
 			Title: fmt.Sprintf("Finished in %s: %d of %d futures (%.1f%%)", label, bin.Count, n, 100*float64(bin.Count)/float64(max(n, 1)))})
 	}
 	fmtWeek := func(v float64) string { return shortDate(sunday(int(v))) }
-	return &chart.Chart{ID: "when", Title: fmt.Sprintf("When will %s be done: simulated futures", plural(fd.when.Items, "item", "items")), XLabel: "Week the items are done (its Sunday)", YLabel: "Futures",
+	return &chart.Chart{Width: gridChartWidth, ID: "when", Title: fmt.Sprintf("When will %s be done: simulated futures", plural(fd.when.Items, "item", "items")), XLabel: "Week the items are done (its Sunday)", YLabel: "Futures",
 		X: chart.Linear{Integer: true, NoZero: true, Key: "week", Format: fmtWeek}, Y: chart.Linear{Integer: true, Unit: "futures"}, Height: 260, Class: "chart-fluid",
 		Layers: []chart.Layer{&chart.Bars{ID: "trials", Series: []chart.Series{{Name: "Simulated futures", Style: chart.Style{Color: chart.Green}, Data: data}}}}}
 }

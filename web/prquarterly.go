@@ -110,7 +110,7 @@ func (s *Server) prQuarterlyPage(w http.ResponseWriter, r *http.Request) error {
 	if q.p.Format == "json" {
 		return writeJSON(w, s.prQuarterlyJSON(q))
 	}
-	return render(w, r, http.StatusOK, prQuarterlyPageComponent(s, q))
+	return render(w, r, http.StatusOK, prQuarterlyPageComponent(s, r, q))
 }
 
 // canonical is the view's query with defaults left out.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -12,8 +13,10 @@ import (
 	"github.com/vger-dev/vger/web/views"
 )
 
-func prQuarterlyPageComponent(s *Server, q *prQuarterly) templ.Component {
-	return views.QuarterlyPage(s.prQuarterlyView(q))
+func prQuarterlyPageComponent(s *Server, r *http.Request, q *prQuarterly) templ.Component {
+	m := s.prQuarterlyView(q)
+	s.forUser(r, &m.Page, &m.Board)
+	return views.QuarterlyPage(m)
 }
 
 // prQuarterlyView fills the page's view model: the quarterly page, counting

@@ -433,7 +433,7 @@ func (q prCharts) volume() *chart.Chart {
 		{ID: "merged", Name: "Merged lines", Style: chart.MergedStyle, Data: merged},
 		{ID: "rejected", Name: "Rejected lines", Style: chart.RejectedStyle, Data: rejected},
 	}}}
-	return &chart.Chart{ID: "prvolume", Title: "PR volume: lines changed in pull requests closed each week", YLabel: "Lines added + deleted",
+	return &chart.Chart{Width: gridChartWidth, ID: "prvolume", Title: "PR volume: lines changed in pull requests closed each week", YLabel: "Lines added + deleted",
 		X: q.xScale(), Y: chart.Linear{Integer: true, Unit: "lines"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
 }
 

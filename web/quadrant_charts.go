@@ -70,7 +70,7 @@ func (q quadrantCharts) backlog() *chart.Chart {
 		&chart.Line{ID: "delivered", Name: "Delivered", Style: chart.DeliveredStyle, Data: delivered, Dots: true},
 		&chart.Line{ID: "closed", Name: "Closed, not delivered", Style: chart.ClosedStyle, Data: closed, Dots: true},
 	}
-	return &chart.Chart{ID: "backlog", Title: "Backlog growth: created vs finished (cumulative)", YLabel: "Items",
+	return &chart.Chart{Width: gridChartWidth, ID: "backlog", Title: "Backlog growth: created vs finished (cumulative)", YLabel: "Items",
 		X: q.xScale(), Y: chart.Linear{Integer: true, Unit: "items"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
 }
 
@@ -161,7 +161,7 @@ func (q quadrantCharts) states(unit string) *chart.Chart {
 	}
 	layers := []chart.Layer{&chart.Bars{ID: "states", Stacked: true, Series: series, PartialLabel: "Blocked (hatched: flagged while in that column)"},
 		&chart.Line{ID: "blocked", Name: "Blocked (mean, flagged as impediment)", Style: chart.Style{Color: chart.Vermillion, Dash: "4 3"}, Step: true, Data: blocked}}
-	return &chart.Chart{ID: "states", Title: "Where the time goes: mean days per state (rolling)", YLabel: unit,
+	return &chart.Chart{Width: gridChartWidth, ID: "states", Title: "Where the time goes: mean days per state (rolling)", YLabel: unit,
 		X: q.xScale(), Y: chart.Linear{Unit: "days"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
 }
 
@@ -176,7 +176,7 @@ func (q quadrantCharts) netFlow() *chart.Chart {
 		{ID: "started", Name: "Started (arrivals)", Style: chart.Style{Color: chart.Orange}, Data: started},
 		{ID: "delivered", Name: "Delivered (departures)", Style: chart.ThroughputStyle, Data: delivered},
 	}}}
-	return &chart.Chart{ID: "netflow", Title: "Net flow: started vs delivered per week", YLabel: "Items", Height: 220,
+	return &chart.Chart{Width: gridChartWidth, ID: "netflow", Title: "Net flow: started vs delivered per week", YLabel: "Items", Height: 260,
 		X: q.xScale(), Y: chart.Linear{Integer: true, Unit: "items"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
 }
 

@@ -144,7 +144,7 @@ func (q quadrantCharts) throughputChart(s rollingSeries, n countNames) *chart.Ch
 		layers = append(layers, &chart.HLine{ID: fmt.Sprintf("flat%d", l.Percent), Name: fmt.Sprintf("%d%% over the range", l.Percent),
 			Y: float64(l.Count), Label: fmt.Sprintf("%d%% ≥ %d", l.Percent, l.Count), Style: st})
 	}
-	return &chart.Chart{ID: n.prefix + "throughput", Title: n.throughputTitle, YLabel: n.throughputY,
+	return &chart.Chart{Width: gridChartWidth, ID: n.prefix + "throughput", Title: n.throughputTitle, YLabel: n.throughputY,
 		X: q.xScale(), Y: chart.Linear{Integer: true, Unit: n.unit}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
 }
 
@@ -159,7 +159,7 @@ func (q quadrantCharts) variationChart(s rollingSeries, n countNames) *chart.Cha
 		data = append(data, chart.Datum{X: q.at(w.Monday), Y: y})
 	}
 	layers := []chart.Layer{&chart.Line{ID: "variation", Name: "Variation (rolling)", Style: chart.Style{Color: chart.Purple}, Data: data}}
-	return &chart.Chart{ID: n.prefix + "variation", Title: n.variationTitle, YLabel: "Std dev ÷ mean",
+	return &chart.Chart{Width: gridChartWidth, ID: n.prefix + "variation", Title: n.variationTitle, YLabel: "Std dev ÷ mean",
 		X: q.xScale(), Y: chart.Linear{}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
 }
 
@@ -181,7 +181,7 @@ func (q quadrantCharts) leadTimeChart(s rollingSeries, n countNames, unit string
 	for _, p := range s.Percents {
 		layers = append(layers, &chart.Line{ID: fmt.Sprintf("p%d", p), Name: fmt.Sprintf("%d%% %s within", p, n.doneVerb), Style: chart.Likelihood(p), Data: lines[p], Dots: true})
 	}
-	return &chart.Chart{ID: n.prefix + "leadtime", Title: n.leadTitle, YLabel: unit,
+	return &chart.Chart{Width: gridChartWidth, ID: n.prefix + "leadtime", Title: n.leadTitle, YLabel: unit,
 		X: q.xScale(), Y: chart.Linear{Unit: "days"}, Layers: withMarkers(layers, q.markers()), Class: "chart-fluid"}
 }
 

@@ -483,13 +483,14 @@ func (r *renderer) fitX() {
 			maxw = math.Max(maxw, textWidth(clean(l), tickSize))
 		}
 		every := 1
-		// Long labels are cut to the band; too many bands thin out.
-		limit := math.Max(bw-6, 48)
+		// Long labels are cut to the band (so every band keeps a label);
+		// only bands too narrow for a few letters thin out.
+		limit := math.Max(bw-8, 48)
 		for float64(every)*bw < math.Min(maxw, limit)+8 && every < n {
 			every++
 		}
 		for i := 0; i < n; i += every {
-			lab := truncate(clean(x.band[i]), tickSize, math.Max(float64(every)*bw-6, 40))
+			lab := truncate(clean(x.band[i]), tickSize, math.Max(float64(every)*bw-8, 40))
 			x.ticks = append(x.ticks, tick{at: float64(i), mid: float64(i), label: lab})
 		}
 	case "time":

@@ -754,7 +754,8 @@ func (m *Markers) legend(r *renderer) []legendItem {
 }
 
 // stripLabel writes a label above the plot at x if it does not overlap
-// one already there.
+// one already there. A marker's label that would run off the right edge
+// goes to the left of its line instead.
 func (r *renderer) stripLabel(x float64, s, color string) {
 	s = truncate(clean(s), stripSize, 140)
 	if s == "" {
@@ -765,6 +766,34 @@ func (r *renderer) stripLabel(x float64, s, color string) {
 	if b > r.W-2 {
 		a, b = x-3-wd, x-3
 	}
+	r.placeStrip(a, b, s, color)
+}
+
+// bandLabel writes a band's label above the plot from its left edge: never
+// left of it (that is the band before). One that would run off the right
+// edge (the current quarter, "Q4 2026 (so far)") drops its parenthesis,
+// then is cut to the room left.
+func (r *renderer) bandLabel(x float64, s, color string) {
+	s = truncate(clean(s), stripSize, 140)
+	if s == "" {
+		return
+	}
+	room := r.W - 2 - (x + 3)
+	if textWidth(s, stripSize) > room {
+		if i := strings.Index(s, " ("); i > 0 {
+			s = s[:i]
+		}
+		if textWidth(s, stripSize) > room {
+			if room < 24 {
+				return
+			}
+			s = truncate(s, stripSize, room)
+		}
+	}
+	r.placeStrip(x+3, x+3+textWidth(s, stripSize), s, color)
+}
+
+func (r *renderer) placeStrip(a, b float64, s, color string) {
 	if a < 2 {
 		return
 	}
@@ -787,8 +816,22 @@ func (r *renderer) stripLabel(x float64, s, color string) {
 
 func (m *Markers) draw(r *renderer, w *buf, id string) {
 	color := m.Style.color(Grey)
+	// Markers closer than a few pixels on average (years of release tags)
+	// would hatch the plot over: draw them faint, so the data stays on top.
+	visible := 0
+	for _, it := range m.Items {
+		if finite(it.X) && it.X >= r.x.d0 && it.X <= r.x.d1 {
+			visible++
+		}
+	}
+	dense := visible > 0 && (r.right-r.left)/float64(visible) < 14
 	w.raw("<g")
-	styleAttrs(w, "chart-markers", m.Style)
+	if dense {
+		styleAttrs(w, "chart-markers chart-markers-dense", m.Style)
+		w.raw(` opacity="0.35"`)
+	} else {
+		styleAttrs(w, "chart-markers", m.Style)
+	}
 	w.attr("data-testid", id)
 	w.raw(">")
 	for i, it := range m.Items {
@@ -875,7 +918,7 @@ func (b *Bands) draw(r *renderer, w *buf, id string) {
 		title(w, firstNonEmpty(s.Title, s.Label+"\n"+r.x.human(s.X0)+" – "+r.x.human(s.X1)))
 		w.raw("</rect>")
 		if b.Labels {
-			r.stripLabel(x0, s.Label, mutedColor)
+			r.bandLabel(x0, s.Label, mutedColor)
 		}
 	}
 	w.raw("</g>")
