@@ -3,6 +3,8 @@ package web
 import (
 	"io/fs"
 	"net/http"
+
+	"github.com/vger-dev/vger/static"
 )
 
 // staticFiles serves embedded files with a modest cache lifetime; the
@@ -14,7 +16,12 @@ func staticFiles(fsys fs.FS) http.Handler {
 			http.NotFound(w, r) // no directory listings
 			return
 		}
-		w.Header().Set("Cache-Control", "public, max-age=3600")
+		if static.Current(r.URL.Path, r.URL.Query().Get("v")) {
+			// The address names this content (static.URL): keep it.
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+		}
 		files.ServeHTTP(w, r)
 	})
 }

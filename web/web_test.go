@@ -16,6 +16,7 @@ import (
 	"github.com/vger-dev/vger/internal/browsertest"
 	"github.com/vger-dev/vger/internal/pgtest"
 	"github.com/vger-dev/vger/internal/store"
+	"github.com/vger-dev/vger/static"
 	"github.com/vger-dev/vger/web"
 )
 
@@ -190,6 +191,22 @@ func TestHealthReadyMetricsStatic(t *testing.T) {
 	}
 	if res, _ := get(t, h, "/static/"); res.StatusCode != 404 {
 		t.Errorf("directory listing: %d", res.StatusCode)
+	}
+	// Pages link the stylesheet by its content's version, which browsers
+	// may keep for good; any other address of it only for an hour.
+	_, home := get(t, h, "/")
+	css := static.URL("css/vger.css")
+	if !strings.Contains(css, "?v=") || !strings.Contains(home, `href="`+css+`"`) {
+		t.Errorf("home does not link %s", css)
+	}
+	for url, want := range map[string]string{
+		css:                           "public, max-age=31536000, immutable",
+		"/static/css/vger.css":        "public, max-age=3600",
+		"/static/css/vger.css?v=0000": "public, max-age=3600",
+	} {
+		if res, _ := get(t, h, url); res.StatusCode != 200 || res.Header.Get("Cache-Control") != want {
+			t.Errorf("%s: %d, Cache-Control %q, want %q", url, res.StatusCode, res.Header.Get("Cache-Control"), want)
+		}
 	}
 }
 
