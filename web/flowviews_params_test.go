@@ -78,6 +78,19 @@ func TestQualityCountsEachProblem(t *testing.T) {
 		"q-config-changes-count": "1", "unmapped-6-count": "2", "unmapped-7-count": "1", "config-snapshots": "2",
 		"source-0-ok": "1 h ago (2025-03-26 11:00 UTC)", "source-1-ok": "never",
 	})
+	// The checks whose fix is the board's column mapping link to it (in
+	// this tab); the issue links go to JIRA in a new one.
+	for _, sel := range []string{`[data-testid="q-unmapped-fix"] a`, `[data-testid="q-config-changes-fix"] a`, `[data-testid="unmapped-6"] a`} {
+		if href, _ := d.Find(sel).Attr("href"); href != "/teams/qa/boards/qa/settings#mapping" || d.Find(sel).AttrOr("target", "") != "" {
+			t.Errorf("%s: href %q target %q", sel, href, d.Find(sel).AttrOr("target", ""))
+		}
+	}
+	if d.Find(`[data-testid="q-moved"] a`).Length() != 0 {
+		t.Error("a check with nothing to fix in Vger links somewhere")
+	}
+	if a := d.Find(`[data-testid="key-QA-1"] a`); a.AttrOr("target", "") != "_blank" || a.AttrOr("rel", "") != "noopener noreferrer" {
+		t.Errorf("issue link target %q rel %q", a.AttrOr("target", ""), a.AttrOr("rel", ""))
+	}
 	if got := d.Find(`[data-testid="key-QA-1"]`).Text(); !strings.Contains(got, "OLD-1 → QA-1") {
 		t.Errorf("key change row %q", got)
 	}
@@ -85,7 +98,7 @@ func TestQualityCountsEachProblem(t *testing.T) {
 		t.Errorf("repo source row %q", got)
 	}
 	rows := csvRows(t, h, "/teams/qa/boards/qa/quality.csv")
-	if len(rows) != 1+9+2+1 || strings.Join(rows[1], ",") != "unmapped,,2,Statuses no column maps" || strings.Join(rows[10], ",") != "unmapped,Triage (6),2,new" {
+	if len(rows) != 1+9+2+1 || strings.Join(rows[1], ",") != "unmapped,,2,Statuses not mapped to any column" || strings.Join(rows[10], ",") != "unmapped,Triage (6),2,new" {
 		t.Errorf("quality CSV: %v", rows)
 	}
 	_, body := get(t, h, "/teams/qa/boards/qa/quality?format=json")

@@ -101,6 +101,7 @@ var attention = map[string]bool{"unmapped": true, "moved": true, "mismatch": tru
 type finding struct {
 	id, what, fix string
 	count         int
+	settings      bool // the fix is in the board's settings: the row links there
 }
 
 func (qd *qualityData) findings() []finding {
@@ -110,15 +111,15 @@ func (qd *qualityData) findings() []finding {
 	}
 	cfg := max(qd.st.Config.Snapshots-1, 0)
 	return []finding{
-		{"unmapped", "Statuses no column maps", "Map each to a column in the board's settings; until then, time in them counts toward the column the item was in before (a done-category status counts as the last column).", len(qd.unmapped)},
-		{"unmapped-issues", "Issue visits to unmapped statuses (an issue counts once per status)", "", touched},
-		{"no-history", "Issues without any status change", "Normal for new items. Many old ones mean the changelog was not readable: check the JIRA account's permissions.", qd.q.NoHistory},
-		{"moved", "Issues with changes dated before their creation", "Those changes were moved to the creation time (JIRA imports and migrations do this).", qd.q.MovedChanges},
-		{"mismatch", "Issues whose status disagrees with their history", "The history wins; a full sync (vger sync --full) re-reads them.", qd.q.StatusMismatch},
-		{"key-changes", "Issues whose key changed (moved between projects)", "Nothing to do: Vger follows issues by id, so their history is kept.", len(qd.st.KeyChanges)},
-		{"deleted", "Deleted issues (left out of every view)", "", qd.q.Deleted},
-		{"out-of-filter", "Issues that no longer match the board's filter (left out of every view)", "If they should count, widen the board's filter in JIRA or the extra JQL in Vger.", qd.q.OutOfFilter},
-		{"config-changes", "Changes of the JIRA board's columns since Vger first mapped them", "Check the board's column mapping in its settings: new columns and statuses are not mapped by themselves.", cfg},
+		{"unmapped", "Statuses not mapped to any column", "Map each to a column in the board's settings; until then, time in them counts toward the column the item was in before (a done-category status counts as the last column).", len(qd.unmapped), true},
+		{"unmapped-issues", "Issue visits to unmapped statuses (an issue counts once per status)", "", touched, false},
+		{"no-history", "Issues without any status change", "Normal for new items. Many old ones mean the changelog was not readable: check the JIRA account's permissions.", qd.q.NoHistory, false},
+		{"moved", "Issues with changes dated before their creation", "Those changes were moved to the creation time (JIRA imports and migrations do this).", qd.q.MovedChanges, false},
+		{"mismatch", "Issues whose status disagrees with their history", "The history wins; a full sync (vger sync --full) re-reads them.", qd.q.StatusMismatch, false},
+		{"key-changes", "Issues whose key changed (moved between projects)", "Nothing to do: Vger follows issues by id, so their history is kept.", len(qd.st.KeyChanges), false},
+		{"deleted", "Deleted issues (left out of every view)", "", qd.q.Deleted, false},
+		{"out-of-filter", "Issues that no longer match the board's filter (left out of every view)", "If they should count, widen the board's filter in JIRA or the extra JQL in Vger.", qd.q.OutOfFilter, false},
+		{"config-changes", "Changes of the JIRA board's columns since Vger first mapped them", "Check the board's column mapping in its settings: new columns and statuses are not mapped by themselves.", cfg, true},
 	}
 }
 
@@ -137,7 +138,12 @@ func (s *Server) qualityView(qd *qualityData) views.BoardView {
 	sum := views.ListTable{ID: "findings", Caption: "Summary", Head: []string{"Check", "Count", "What to do"}}
 	problems := 0
 	for _, f := range qd.findings() {
-		row := views.ListRow{TestID: "q-" + f.id, Cells: []views.ListCell{{Text: f.what}, {Text: strconv.Itoa(f.count), TestID: "q-" + f.id + "-count", Class: "num"}, {Text: f.fix}}}
+		fix := views.ListCell{Text: f.fix}
+		if f.settings && f.count > 0 {
+			fix.URL = boardPath(b) + "/settings#mapping"
+			fix.TestID = "q-" + f.id + "-fix"
+		}
+		row := views.ListRow{TestID: "q-" + f.id, Cells: []views.ListCell{{Text: f.what}, {Text: strconv.Itoa(f.count), TestID: "q-" + f.id + "-count", Class: "num"}, fix}}
 		if f.count > 0 && attention[f.id] {
 			row.Class = "attention"
 			problems++
@@ -152,7 +158,7 @@ func (s *Server) qualityView(qd *qualityData) views.BoardView {
 		Explain: "Map these in the board's settings. Issues created in one of them wait in the CFD's grey “unmapped” band until they reach a mapped status.",
 		Head:    []string{"Status", "Category", "Issues that were in it"}}
 	for _, u := range qd.unmapped {
-		un.Rows = append(un.Rows, views.ListRow{TestID: "unmapped-" + u.ID, Cells: []views.ListCell{{Text: u.Name + " (" + u.ID + ")"}, {Text: u.Category}, {Text: strconv.Itoa(u.Issues), TestID: "unmapped-" + u.ID + "-count", Class: "num"}}})
+		un.Rows = append(un.Rows, views.ListRow{TestID: "unmapped-" + u.ID, Cells: []views.ListCell{{Text: u.Name + " (" + u.ID + ")", URL: boardPath(b) + "/settings#mapping"}, {Text: u.Category}, {Text: strconv.Itoa(u.Issues), TestID: "unmapped-" + u.ID + "-count", Class: "num"}}})
 	}
 	keys := views.ListTable{ID: "keys", Caption: "Issues whose key changed", EmptyText: "No issue of this board has changed its key.",
 		Head: []string{"Issue", "Keys it has had"}}
