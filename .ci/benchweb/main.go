@@ -354,8 +354,10 @@ func startServer(ctx context.Context, o options, dsn string) (*server, error) {
 	cmd := exec.CommandContext(ctx, bin, "serve")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "DATABASE_URL=" + dsn, "VGER_ADDR=" + addr,
 		"VGER_LOG_LEVEL=warn", "VGER_LOG_FORMAT=json", fmt.Sprintf("VGER_DB_MAX_CONNS=%d", o.maxConns)}
-	for _, kv := range os.Environ() { // VGER_* settings pass through (VGER_PPROF_ADDR, VGER_REQUEST_TIMEOUT ...)
-		if strings.HasPrefix(kv, "VGER_") && !strings.HasPrefix(kv, "VGER_ADDR=") && !strings.HasPrefix(kv, "VGER_DB_MAX_CONNS=") {
+	for _, kv := range os.Environ() { // VGER_* settings and GOMEMLIMIT/GOGC pass through (VGER_PPROF_ADDR, VGER_REQUEST_TIMEOUT ...)
+		if strings.HasPrefix(kv, "GOMEMLIMIT=") || strings.HasPrefix(kv, "GOGC=") {
+			cmd.Env = append(cmd.Env, kv)
+		} else if strings.HasPrefix(kv, "VGER_") && !strings.HasPrefix(kv, "VGER_ADDR=") && !strings.HasPrefix(kv, "VGER_DB_MAX_CONNS=") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
