@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -9,35 +8,17 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/vger-dev/vger/internal/logbuf"
 	"github.com/vger-dev/vger/internal/pglocal"
 	"github.com/vger-dev/vger/internal/sim"
 	"github.com/vger-dev/vger/internal/store"
 	vsync "github.com/vger-dev/vger/internal/sync"
 	"github.com/vger-dev/vger/internal/synctest"
 )
-
-// lockedBuffer collects a child's output while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // poll calls cond until it holds or the deadline passes.
 func poll(t *testing.T, within time.Duration, what string, cond func() bool, context func() string) time.Duration {
@@ -103,10 +84,10 @@ func TestPostgresRestartUnderServerAndWorker(t *testing.T) {
 	env := []string{"PATH=" + os.Getenv("PATH"), "VGER_DATA_DIR=" + dataDir, "JIRA_URL=" + simURL + "/jira/",
 		"JIRA_EMAIL=demo@example.com", "JIRA_API_TOKEN=sim-jira-token", "VGER_JIRA_RATE=40",
 		"VGER_SYNC_HISTORY_DAYS=36500", "VGER_SYNC_INTERVAL=1h", "VGER_LOG_FORMAT=json", "VGER_SHUTDOWN_TIMEOUT=5s"}
-	start := func(args ...string) (*exec.Cmd, *lockedBuffer, <-chan error) {
+	start := func(args ...string) (*exec.Cmd, *logbuf.Buffer, <-chan error) {
 		cmd := exec.Command(binary, args...)
 		cmd.Env = env
-		out := &lockedBuffer{}
+		out := &logbuf.Buffer{}
 		cmd.Stdout, cmd.Stderr = out, out
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

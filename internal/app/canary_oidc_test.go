@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/vger-dev/vger/internal/app"
+	"github.com/vger-dev/vger/internal/logbuf"
 	"github.com/vger-dev/vger/internal/oidctest"
 	"github.com/vger-dev/vger/internal/sim"
 	vsync "github.com/vger-dev/vger/internal/sync"
@@ -103,7 +104,7 @@ func TestCanarySecretsNeverLeakSignedIn(t *testing.T) {
 	// The client's Basic credentials at the token endpoint.
 	leaks.needles[base64.StdEncoding.EncodeToString([]byte(provider.ClientID+":"+canaryOIDC))] = "Basic client credentials with " + canaryOIDC
 
-	var logs logBuffer
+	var logs logbuf.Buffer
 	log := app.NewLogger(cfg, &logs)
 	var cli bytes.Buffer
 	if err := app.Migrate(ctx, cfg, log, &cli); err != nil {

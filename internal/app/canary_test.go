@@ -27,7 +27,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -39,6 +38,7 @@ import (
 	"github.com/vger-dev/vger/internal/config"
 	"github.com/vger-dev/vger/internal/github"
 	"github.com/vger-dev/vger/internal/jira"
+	"github.com/vger-dev/vger/internal/logbuf"
 	"github.com/vger-dev/vger/internal/pgtest"
 	"github.com/vger-dev/vger/internal/sim"
 	"github.com/vger-dev/vger/internal/store"
@@ -85,24 +85,6 @@ func (l *leakCheck) check(t *testing.T, where, text string) {
 			t.Errorf("LEAK: %s in %s: ...%s...", what, where, text[lo:hi])
 		}
 	}
-}
-
-// logBuffer collects log output from several goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // canaryDSN is the test database as a postgres:// URL whose password is
@@ -444,7 +426,7 @@ func TestCanarySecretsNeverLeak(t *testing.T) {
 		}
 	}
 
-	var logs logBuffer
+	var logs logbuf.Buffer
 	log := app.NewLogger(cfg, &logs)
 	var cli bytes.Buffer // what the commands print
 
@@ -609,7 +591,7 @@ func TestCanarySecretsNeverLeakOnErrors(t *testing.T) {
 	ln.Close()
 	cfgGone := loadConfig(t, maps(env, map[string]string{"JIRA_URL": closed + "/jira/", "GITHUB_API_URL": closed + "/github/"}))
 
-	var logs logBuffer
+	var logs logbuf.Buffer
 	var cli bytes.Buffer
 	var errs []string
 	expectErr := func(what string, err error) {
@@ -732,7 +714,7 @@ func TestCanaryBadConfigAndUnreachableDatabase(t *testing.T) {
 	}
 
 	cfg := loadConfig(t, good)
-	var logs logBuffer
+	var logs logbuf.Buffer
 	log := app.NewLogger(cfg, &logs)
 	var cli bytes.Buffer
 	for name, run := range map[string]func() error{

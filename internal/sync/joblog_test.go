@@ -1,46 +1,27 @@
 package sync_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/riverqueue/river"
 
+	"github.com/vger-dev/vger/internal/logbuf"
 	"github.com/vger-dev/vger/internal/logctx"
 	"github.com/vger-dev/vger/internal/pgtest"
 	vsync "github.com/vger-dev/vger/internal/sync"
 )
-
-// lockedBuffer is a log sink written by River's goroutines and read by the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // Each job a worker runs leaves one line naming its kind, id, attempt and
 // args; the job's id rides the context as a request's id does.
 func TestJobLogLine(t *testing.T) {
 	t.Parallel()
 	st := pgtest.Store(t)
-	var buf lockedBuffer
+	var buf logbuf.Buffer
 	log := slog.New(logctx.Handler(slog.NewJSONHandler(&buf, nil)))
 	client, err := vsync.NewClient(st, &vsync.Syncer{Store: st}, vsync.ClientOptions{Concurrency: 1, JobLog: log})
 	if err != nil {
