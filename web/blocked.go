@@ -52,7 +52,7 @@ func (s *Server) blockedData(r *http.Request) (*blockedData, error) {
 	from, to := p.Range(d.Flow, now)
 	imp, err := d.Flow.Impediments(tracks, flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types}, now)
 	if err != nil {
-		return nil, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+		return nil, rangeError(err)
 	}
 	return &blockedData{b: b, p: p, d: d, imp: imp}, nil
 }

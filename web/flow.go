@@ -54,11 +54,11 @@ func (s *Server) flowData(r *http.Request) (*flowData, error) {
 	}
 	cfd, err := d.Flow.CFD(tracks, flow.CFDQuery{From: from, To: to, WorkTypes: p.Types}, now)
 	if err != nil {
-		return nil, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+		return nil, rangeError(err)
 	}
 	weekly, err := d.Flow.Weekly(d.Facts, flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types}, now)
 	if err != nil {
-		return nil, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+		return nil, rangeError(err)
 	}
 	return &flowData{b: b, p: p, d: d, cfd: cfd, weekly: weekly}, nil
 }
@@ -79,7 +79,7 @@ func (s *Server) flowFromCounts(r *http.Request, b store.Board, p ViewParams) (*
 	cq := flow.CFDQuery{From: from, To: to, WorkTypes: p.Types}
 	lo, hi, err := d.Flow.CFDSpan(cq, now)
 	if err != nil {
-		return nil, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+		return nil, rangeError(err)
 	}
 	counts, cfdCounts, err := s.pages().FlowCounts(ctx, b.ID, lo.Start(time.UTC), hi.Start(time.UTC))
 	if err != nil {
@@ -91,12 +91,12 @@ func (s *Server) flowFromCounts(r *http.Request, b store.Board, p ViewParams) (*
 	}
 	cfd, err := d.Flow.CFDFrom(flowmap.FromCFDCounts(cfdCounts), cq, now)
 	if err != nil {
-		return nil, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+		return nil, rangeError(err)
 	}
 	// Arrivals and departures are counts: no lead-time fact is needed.
 	weekly, err := d.Flow.WeeklyFrom(wc, nil, flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types}, now)
 	if err != nil {
-		return nil, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+		return nil, rangeError(err)
 	}
 	return &flowData{b: b, p: p, d: d, cfd: cfd, weekly: weekly}, nil
 }

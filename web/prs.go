@@ -300,7 +300,7 @@ func (s *Server) prSeries(r *http.Request) (store.Board, PRParams, *prData, flow
 	from, to := p.Range(d.Flow, now)
 	series, err := d.Flow.PRWeekly(d.PRs, flow.PRQuery{From: from, To: to}, now)
 	if err != nil {
-		return b, p, d, series, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+		return b, p, d, series, rangeError(err)
 	}
 	return b, p, d, series, nil
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -74,7 +75,7 @@ func (s *Server) quadrantSeriesWith(r *http.Request, withLead bool) (store.Board
 		q := flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types, Absolute: p.Backlog == "absolute"}
 		lo, hi, err := d.Flow.LeadSpan(q, now)
 		if err != nil {
-			return b, p, d, flow.WeeklySeries{}, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+			return b, p, d, flow.WeeklySeries{}, rangeError(err)
 		}
 		if !withLead {
 			hi = lo
@@ -86,15 +87,8 @@ func (s *Server) quadrantSeriesWith(r *http.Request, withLead bool) (store.Board
 			for i := range rows {
 				lead[i] = flowmap.FromLeadFact(&rows[i])
 			}
-			fc := flowmap.FromCounts(counts)
-			for _, c := range fc {
-				d.Items += c.Created
-			}
-			series, err := d.Flow.WeeklyFrom(fc, lead, q, now)
-			if err != nil {
-				return b, p, d, series, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
-			}
-			return b, p, d, series, nil
+			series, err := d.weeklyFrom(flowmap.FromCounts(counts), lead, q, now)
+			return b, p, d, series, err
 		case !errors.Is(err, store.ErrNoCounts):
 			return b, p, d, flow.WeeklySeries{}, err
 		}
@@ -110,7 +104,7 @@ func (s *Server) quadrantSeriesWith(r *http.Request, withLead bool) (store.Board
 	from, to := p.Range(d.Flow, now)
 	series, err := d.Flow.Weekly(d.Facts, flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types, Absolute: p.Backlog == "absolute"}, now)
 	if err != nil {
-		return b, p, d, series, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+		return b, p, d, series, rangeError(err)
 	}
 	return b, p, d, series, nil
 }
@@ -129,7 +123,7 @@ func (s *Server) quadrantReplayed(r *http.Request, b store.Board, p ViewParams) 
 	q := flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types, Absolute: p.Backlog == "absolute"}
 	lo, hi, err := d.Flow.LeadSpan(q, now)
 	if err != nil {
-		return b, p, d, flow.WeeklySeries{}, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+		return b, p, d, flow.WeeklySeries{}, rangeError(err)
 	}
 	if st, e := p.window(b); e == b.LeadEnd {
 		// The day mode and the start column change, not the end: the
@@ -154,15 +148,8 @@ func (s *Server) quadrantReplayed(r *http.Request, b store.Board, p ViewParams) 
 			if err != nil {
 				return b, p, d, flow.WeeklySeries{}, err
 			}
-			fc := flowmap.FromCounts(counts)
-			for _, wc := range fc {
-				d.Items += wc.Created
-			}
-			series, err := d.Flow.WeeklyFrom(fc, lead, q, now)
-			if err != nil {
-				return b, p, d, series, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
-			}
-			return b, p, d, series, nil
+			series, err := d.weeklyFrom(flowmap.FromCounts(counts), lead, q, now)
+			return b, p, d, series, err
 		case !errors.Is(err, store.ErrNoCounts):
 			return b, p, d, flow.WeeklySeries{}, err
 		}
@@ -183,15 +170,27 @@ func (s *Server) quadrantReplayed(r *http.Request, b store.Board, p ViewParams) 
 	if err != nil {
 		return b, p, d, flow.WeeklySeries{}, err
 	}
-	counts := c.Counts()
-	for _, wc := range counts {
-		d.Items += wc.Created
+	series, err := d.weeklyFrom(c.Counts(), lead, q, now)
+	return b, p, d, series, err
+}
+
+// weeklyFrom is the weekly series from the board's weekly counts and the
+// lead-time window's facts; the board's issue count is the sum of the
+// counts' created issues.
+func (d *boardData) weeklyFrom(counts []flow.WeekCount, lead []flow.IssueFacts, q flow.WeeklyQuery, now time.Time) (flow.WeeklySeries, error) {
+	for _, c := range counts {
+		d.Items += c.Created
 	}
 	series, err := d.Flow.WeeklyFrom(counts, lead, q, now)
 	if err != nil {
-		return b, p, d, series, InvalidParam("from", err.Error(), "a range that ends on or after it starts")
+		return series, rangeError(err)
 	}
-	return b, p, d, series, nil
+	return series, nil
+}
+
+// rangeError is the 400 for a range the metric engine refuses.
+func rangeError(err error) error {
+	return InvalidParam("from", err.Error(), "a range that ends on or after it starts")
 }
 
 // quadrant is the board's main view.
