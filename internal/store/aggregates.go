@@ -55,13 +55,7 @@ func weeklyCounts(ctx context.Context, tx pgx.Tx, boardID int64) ([]WeekCount, e
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (WeekCount, error) {
-		var c WeekCount
-		var a, b, d, e int32
-		err := r.Scan(&c.Week, &c.Type, &a, &b, &d, &e)
-		c.Created, c.Started, c.Delivered, c.ClosedNotDelivered = int(a), int(b), int(d), int(e)
-		return c, err
-	})
+	return collectWeekCounts(rows)
 }
 
 // FlowCounts reads what a CFD view needs, in one snapshot: the board's
@@ -301,6 +295,19 @@ func (s *Store) ReplayIDs(ctx context.Context, boardID int64, start int, own boo
 	return counts, ids, err
 }
 
+// collectWeekCounts reads rows of (week, type_name, created, started,
+// delivered, closed_not_delivered): board_weekly_counts' and
+// board_start_counts' columns.
+func collectWeekCounts(rows pgx.Rows) ([]WeekCount, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (WeekCount, error) {
+		var c WeekCount
+		var a, b, d, e int32
+		err := r.Scan(&c.Week, &c.Type, &a, &b, &d, &e)
+		c.Created, c.Started, c.Delivered, c.ClosedNotDelivered = int(a), int(b), int(d), int(e)
+		return c, err
+	})
+}
+
 func startCounts(ctx context.Context, tx pgx.Tx, boardID int64, start int) ([]WeekCount, error) {
 	var stored bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM board_start_counts WHERE board_id = $1 AND start_seq = $2)
@@ -315,11 +322,5 @@ func startCounts(ctx context.Context, tx pgx.Tx, boardID int64, start int) ([]We
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (WeekCount, error) {
-		var c WeekCount
-		var a, b, d, e int32
-		err := r.Scan(&c.Week, &c.Type, &a, &b, &d, &e)
-		c.Created, c.Started, c.Delivered, c.ClosedNotDelivered = int(a), int(b), int(d), int(e)
-		return c, err
-	})
+	return collectWeekCounts(rows)
 }

@@ -319,26 +319,11 @@ type LeadFact struct {
 // issue order, with only the columns the lead-time statistics use.
 func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.Time) (counts []WeekCount, lead []LeadFact, err error) {
 	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		var version int
-		if err := tx.QueryRow(ctx, `SELECT version FROM board_aggregates WHERE board_id = $1`, boardID).Scan(&version); err != nil || version != WeeklyCountsVersion {
-			if err == nil || errors.Is(err, pgx.ErrNoRows) {
-				return ErrNoCounts
-			}
+		if _, err := aggregateVersion(ctx, tx, boardID); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT week, type_name, created, started, delivered, closed_not_delivered
-			FROM board_weekly_counts WHERE board_id = $1 ORDER BY week, type_name`, boardID)
-		if err != nil {
-			return err
-		}
-		counts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (WeekCount, error) {
-			var c WeekCount
-			var a, b, d, e int32
-			err := r.Scan(&c.Week, &c.Type, &a, &b, &d, &e)
-			c.Created, c.Started, c.Delivered, c.ClosedNotDelivered = int(a), int(b), int(d), int(e)
-			return c, err
-		})
-		if err != nil {
+		var err error
+		if counts, err = weeklyCounts(ctx, tx, boardID); err != nil {
 			return err
 		}
 		// The counts say how many rows come: size the slice once.
@@ -349,7 +334,7 @@ func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.
 			}
 		}
 		lead = make([]LeadFact, 0, n)
-		rows, err = tx.Query(ctx, `SELECT type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked,
+		rows, err := tx.Query(ctx, `SELECT type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked,
 				blocked_in_state, blocked_outside
 			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, boardID, from, to)
 		if err != nil {
