@@ -80,13 +80,12 @@ func (s *Server) quadrantSeriesWith(r *http.Request, withLead bool) (store.Board
 		if !withLead {
 			hi = lo
 		}
-		counts, rows, err := s.pages().QuadrantFacts(ctx, b.ID, lo, hi)
+		var lead []flow.IssueFacts
+		counts, err := s.pages().QuadrantFacts(ctx, b.ID, lo, hi,
+			func(n int) { lead = make([]flow.IssueFacts, 0, n) },
+			func(f *store.LeadFact) { lead = append(lead, flowmap.FromLeadFact(f)) })
 		switch {
 		case err == nil:
-			lead := make([]flow.IssueFacts, len(rows))
-			for i := range rows {
-				lead[i] = flowmap.FromLeadFact(&rows[i])
-			}
 			series, err := d.weeklyFrom(flowmap.FromCounts(counts), lead, q, now)
 			return b, p, d, series, err
 		case !errors.Is(err, store.ErrNoCounts):

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/vger-dev/vger/internal/flow"
@@ -26,22 +28,31 @@ var issueWords = quarterWords{one: "item", many: "items", unit: "items", done: "
 	hasHistory: "the board has",
 	zeroNote:   "Nothing of these work types was delivered in those weeks, so the forecast is 0. Use a longer history or check the work types."}
 
+// quarterlyNeeds says what a quarterly request uses besides the view.
+type quarterlyNeeds struct {
+	// full: every column of the facts (the lead-time CSV's).
+	full bool
+	// facts: the facts themselves after computing (the CSVs); otherwise
+	// they are let go before the page is drawn.
+	facts bool
+	// summaries: every point's summary (the compact scatterplot's hover
+	// details); otherwise only a detailed scatterplot's points have theirs.
+	summaries bool
+}
+
 // loadQuarterly parses the URL, loads the board and computes the view.
-// Its facts have what the view shows (not the time per state and the
-// other columns of the lead-time CSV: loadQuarterlyWith(r, computeQuarterly, true)).
-func (s *Server) loadQuarterly(r *http.Request) (*quarterly, error) {
-	return s.loadQuarterlyWith(r, computeQuarterly, false)
+func (s *Server) loadQuarterly(r *http.Request, needs quarterlyNeeds) (*quarterly, error) {
+	return s.loadQuarterlyWith(r, computeQuarterly, needs)
 }
 
 // loadQuarterlyPoints is loadQuarterly without the forecast: the quarters
-// and the scatterplot's points.
+// and the scatterplot's points, with every point's summary.
 func (s *Server) loadQuarterlyPoints(r *http.Request) (*quarterly, error) {
-	return s.loadQuarterlyWith(r, quarterlyPoints, false)
+	return s.loadQuarterlyWith(r, quarterlyPoints, quarterlyNeeds{summaries: true})
 }
 
-// loadQuarterlyWith loads the view with compute; with full, its facts are
-// whole (the lead-time CSV's columns).
-func (s *Server) loadQuarterlyWith(r *http.Request, compute func(store.Board, QuarterlyParams, *boardData, time.Time) (*quarterly, error), full bool) (*quarterly, error) {
+// loadQuarterlyWith loads the view with compute.
+func (s *Server) loadQuarterlyWith(r *http.Request, compute func(store.Board, QuarterlyParams, *boardData, time.Time) (*quarterly, error), needs quarterlyNeeds) (*quarterly, error) {
 	b, err := s.boardFromURL(r)
 	if err != nil {
 		return nil, err
@@ -52,17 +63,59 @@ func (s *Server) loadQuarterlyWith(r *http.Request, compute func(store.Board, Qu
 	}
 	eff := b
 	eff.FiscalYearStartMonth = p.fiscalOf(b)
+	var q *quarterly
 	if !p.Overrides(b) {
-		q, err := s.quarterlyFromAggregates(r, b, eff, p, compute, full)
-		if !errors.Is(err, store.ErrNoCounts) {
-			return q, err
-		}
+		q, err = s.quarterlyFromAggregates(r, b, eff, p, compute, needs)
 	}
-	d, err := s.loadBoardData(r.Context(), eff, p.ViewParams)
+	if p.Overrides(b) || errors.Is(err, store.ErrNoCounts) {
+		var d *boardData
+		if d, err = s.loadBoardData(r.Context(), eff, p.ViewParams); err != nil {
+			return nil, err
+		}
+		q, err = compute(b, p, d, s.now())
+	}
 	if err != nil {
 		return nil, err
 	}
-	return compute(b, p, d, s.now())
+	if !needs.facts {
+		q.d.Facts = nil // the biggest boards' views hold 100,000s of them
+	}
+	if err := s.detailedSummaries(r.Context(), q); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+// detailedSummaries reads the summaries of a detailed scatterplot's points
+// (each point's hover text has it) when the facts were read without.
+func (s *Server) detailedSummaries(ctx context.Context, q *quarterly) error {
+	if len(q.points) > maxDetailed {
+		return nil
+	}
+	var ids []int64
+	for _, pt := range q.points {
+		if q.d.Byid[pt.ID] == nil {
+			id, err := strconv.ParseInt(pt.ID, 10, 64)
+			if err != nil {
+				return fmt.Errorf("issue id %q: %w", pt.ID, err)
+			}
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	sums, err := s.pages().Summaries(ctx, q.b.ID, ids)
+	if err != nil {
+		return err
+	}
+	if q.d.Byid == nil {
+		q.d.Byid = make(map[string]*factRow, len(ids))
+	}
+	for id, sum := range sums {
+		q.d.Byid[strconv.FormatInt(id, 10)] = &factRow{IssueID: id, Summary: sum}
+	}
+	return nil
 }
 
 // quarterlyFromAggregates loads the view from the board's stored
@@ -72,7 +125,7 @@ func (s *Server) loadQuarterlyWith(r *http.Request, compute func(store.Board, Qu
 // the view equals the one computed from every fact. store.ErrNoCounts: the
 // board's aggregates predate this binary.
 func (s *Server) quarterlyFromAggregates(r *http.Request, b, eff store.Board, p QuarterlyParams,
-	compute func(store.Board, QuarterlyParams, *boardData, time.Time) (*quarterly, error), full bool) (*quarterly, error) {
+	compute func(store.Board, QuarterlyParams, *boardData, time.Time) (*quarterly, error), needs quarterlyNeeds) (*quarterly, error) {
 	ctx := r.Context()
 	d, err := s.loadBoardMeta(ctx, eff, p.ViewParams)
 	if err != nil {
@@ -85,17 +138,30 @@ func (s *Server) quarterlyFromAggregates(r *http.Request, b, eff store.Board, p 
 	}
 	now := s.now()
 	d.Byid = map[string]*factRow{}
+	keep := needs.full || needs.summaries // summaries kept by issue id
 	qq := flow.QuarterlyQuery{From: p.QFrom, To: p.QTo}
-	counts, first, err := s.pages().QuarterlyFacts(ctx, b.ID, full, func(first *time.Time) (time.Time, time.Time) {
-		lo, hi := d.Flow.SamplesSpan(now)
-		if qlo, qhi := d.Flow.QuarterlySpan(flow.OptOf(first), qq, now); qlo.Before(qhi) {
-			lo, hi = minTime(lo, qlo), maxTime(hi, qhi)
-		}
-		return lo, hi
-	}, func(f *store.Fact) error {
-		d.Facts = append(d.Facts, flowmap.FromFact(*f))
-		d.Byid[d.Facts[len(d.Facts)-1].ID] = &factRow{IssueID: f.IssueID, Summary: f.Summary}
-		return nil
+	counts, first, err := s.pages().QuarterlyFacts(ctx, b.ID, store.QuarterlyRead{
+		Full: needs.full, Summaries: needs.summaries,
+		Span: func(first *time.Time) (time.Time, time.Time) {
+			lo, hi := d.Flow.SamplesSpan(now)
+			if qlo, qhi := d.Flow.QuarterlySpan(flow.OptOf(first), qq, now); qlo.Before(qhi) {
+				lo, hi = minTime(lo, qlo), maxTime(hi, qhi)
+			}
+			return lo, hi
+		},
+		Reserve: func(n int) {
+			d.Facts = make([]flow.IssueFacts, 0, n)
+			if keep {
+				d.Byid = make(map[string]*factRow, n)
+			}
+		},
+		Each: func(f *store.Fact) error {
+			d.Facts = append(d.Facts, flowmap.FromFact(*f))
+			if keep {
+				d.Byid[d.Facts[len(d.Facts)-1].ID] = &factRow{IssueID: f.IssueID, Summary: f.Summary}
+			}
+			return nil
+		},
 	})
 	if err != nil {
 		return nil, err
@@ -167,7 +233,7 @@ func firstCreated(facts []flow.IssueFacts) flow.Opt[time.Time] {
 
 // quarterlyPage is the view.
 func (s *Server) quarterlyPage(w http.ResponseWriter, r *http.Request) error {
-	q, err := s.loadQuarterly(r)
+	q, err := s.loadQuarterly(r, quarterlyNeeds{})
 	if err != nil {
 		return err
 	}

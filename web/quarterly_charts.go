@@ -41,19 +41,32 @@ func (q *quarterly) scatterLayers(issueURL func(string) string) []chart.Layer {
 	}
 	detailed := len(q.points) <= maxDetailed
 	byType := map[string]int{} // issue type -> series index
-	data := make([][]chart.Datum, len(names))
-	for _, pt := range q.points {
-		si, ok := byType[pt.Type]
+	seriesOf := func(typ string) int {
+		si, ok := byType[typ]
 		if !ok {
-			si = 0
-			for _, wt := range q.d.Flow.WorkTypesOf(pt.Type) {
+			for _, wt := range q.d.Flow.WorkTypesOf(typ) {
 				if slices.Contains(shown, wt) {
 					si = slices.Index(names, wt)
 					break
 				}
 			}
-			byType[pt.Type] = max(si, 0)
+			si = max(si, 0)
+			byType[typ] = si
 		}
+		return si
+	}
+	// Counted first: the biggest boards' default view has 100,000s of
+	// points, each series allocated once.
+	sizes := make([]int, len(names))
+	for i := range q.points {
+		sizes[seriesOf(q.points[i].Type)]++
+	}
+	data := make([][]chart.Datum, len(names))
+	for i, n := range sizes {
+		data[i] = make([]chart.Datum, 0, n)
+	}
+	for _, pt := range q.points {
+		si := seriesOf(pt.Type)
 		dt := chart.Datum{X: chart.T(pt.Done), Y: pt.LeadTime, Label: pt.Key, Href: issueURL(pt.Key)}
 		if detailed {
 			dt.Title = q.issueTitle(pt)

@@ -14,7 +14,7 @@ import (
 // quarterlyCSV streams throughput per quarter with the keys of the items
 // counted (the view's range, work types and fiscal year).
 func (s *Server) quarterlyCSV(w http.ResponseWriter, r *http.Request) error {
-	q, err := s.loadQuarterly(r)
+	q, err := s.loadQuarterly(r, quarterlyNeeds{facts: true})
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (q *quarterly) quarterKeys() map[flow.Date][]string {
 // quarterlyLeadCSV streams the items on the scatterplot: the quarters
 // shown, inside the zoom, oldest first.
 func (s *Server) quarterlyLeadCSV(w http.ResponseWriter, r *http.Request) error {
-	q, err := s.loadQuarterlyWith(r, computeQuarterly, true)
+	q, err := s.loadQuarterlyWith(r, computeQuarterly, quarterlyNeeds{full: true, facts: true})
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (q *quarterly) pointFacts() []*flow.IssueFacts {
 // quarterlySVG serves one of the view's charts as a standalone .svg file.
 func (s *Server) quarterlySVG(name string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		q, err := s.loadQuarterly(r)
+		q, err := s.loadQuarterly(r, quarterlyNeeds{})
 		if err != nil {
 			return err
 		}

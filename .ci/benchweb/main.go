@@ -57,7 +57,7 @@ func main() {
 	flag.IntVar(&o.maxConns, "db-max-conns", 10, "VGER_DB_MAX_CONNS of the server")
 	flag.BoolVar(&o.skipCold, "skip-cold", false, "skip the cold phase (which restarts PostgreSQL)")
 	flag.BoolVar(&o.skipRebuild, "skip-rebuild", false, "skip the facts rebuild")
-	flag.StringVar(&o.only, "only", "", "run only this phase: cold, latency, throughput, conns, csv, rebuild, explain (explain runs only when named)")
+	flag.StringVar(&o.only, "only", "", "run only this phase: cold, latency, throughput, conns, csv, rebuild, explain, serve (explain and serve run only when named; serve keeps a server up until interrupted)")
 	flag.StringVar(&o.cpuprofile, "rebuild-cpuprofile", "", "write a CPU profile of the facts rebuild (this process) to this file")
 	flag.StringVar(&o.mix, "mix", "", "the throughput phase's URLs: every class (empty) or the classes starting with one of these comma-separated prefixes (the issue's load: quadrant,prs,quarterly,cfd)")
 	flag.Parse()
@@ -117,6 +117,13 @@ func benchmark(ctx context.Context, o options) error {
 		return err
 	}
 	defer func() { srv.stop() }()
+	if o.only == "serve" {
+		// A server on the benchmark database to look at by hand (pprof with
+		// VGER_PPROF_ADDR, a browser): until interrupted.
+		say("serving %s (the biggest board: %s%s); Ctrl-C stops it", srv.base, srv.base, biggest.path)
+		<-ctx.Done()
+		return nil
+	}
 	vs := available(srv.base, boards[len(boards)/2])
 	var names []string
 	for _, v := range vs {

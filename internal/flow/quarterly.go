@@ -209,7 +209,7 @@ func (b *Board) Scatter(facts []IssueFacts, workTypes []string, from, to Date) (
 	if err != nil {
 		return nil, err
 	}
-	var keys []timeKey
+	keys := make([]timeKey, 0, len(facts))
 	for i := range facts {
 		f := &facts[i]
 		if !f.InScope || !f.Delivered || !f.LeadTime.OK || !tf.keep(f.Type) || !b.inDates(f.Done.V, from, to) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -94,15 +95,29 @@ func (s *Store) FlowCounts(ctx context.Context, boardID int64, from, to time.Tim
 	return counts, cfd, err
 }
 
+// QuarterlyRead says what QuarterlyFacts reads and where it goes.
+type QuarterlyRead struct {
+	// Full: every column but the segments (the lead-time CSV). Otherwise
+	// only what the view's counts, lines and points use: id, key, type,
+	// scope, start, done, lead time and blocked time, and the summary
+	// when Summaries is set.
+	Full, Summaries bool
+	// Span computes the facts' span (done in [from, to)) from the board's
+	// first issue's creation.
+	Span func(first *time.Time) (from, to time.Time)
+	// Reserve, when set, learns how many facts Each will get, before the
+	// first (so the caller allocates once).
+	Reserve func(n int)
+	// Each gets the facts in done order, ties in issue order; it copies
+	// what it keeps of a fact, which is reused.
+	Each func(*Fact) error
+}
+
 // QuarterlyFacts reads what a quarterly view needs, in one snapshot: the
-// board's weekly counts, its first issue's creation, and (fn, in done
-// order, ties in issue order, without segments; fn copies what it keeps of
-// a fact, which is reused) the delivered facts done
-// in the span that span computes from that first creation. Unless full,
-// the facts have only what the view's counts, lines and points use: id,
-// key, summary, type, scope, start, done, lead time and blocked time. ErrNoCounts: the
-// board has no aggregates of this version.
-func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, full bool, span func(first *time.Time) (from, to time.Time), fn func(*Fact) error) (counts []WeekCount, first *time.Time, err error) {
+// board's weekly counts, its first issue's creation, and the delivered
+// facts done in the span rd.Span computes from that first creation.
+// ErrNoCounts: the board has no aggregates of this version.
+func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, rd QuarterlyRead) (counts []WeekCount, first *time.Time, err error) {
 	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		var err error
 		if first, err = aggregateVersion(ctx, tx, boardID); err != nil {
@@ -111,30 +126,44 @@ func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, full bool, sp
 		if counts, err = weeklyCounts(ctx, tx, boardID); err != nil {
 			return err
 		}
-		from, to := span(first)
-		cols := `issue_id, key, summary, type_name, in_scope, started_at, done_at, lead_time, blocked`
-		if full {
-			cols = factSelect + `, NULL::bytea`
+		from, to := rd.Span(first)
+		const where = ` FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered`
+		if rd.Reserve != nil {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT count(*)`+where, boardID, from, to).Scan(&n); err != nil {
+				return err
+			}
+			rd.Reserve(n)
 		}
-		rows, err := tx.Query(ctx, `SELECT `+cols+`
-			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY done_at, issue_id`, boardID, from, to)
+		cols := `issue_id, key, '', type_name, in_scope, started_at, done_at, lead_time, blocked`
+		switch {
+		case rd.Full:
+			cols = factSelect + `, NULL::bytea`
+		case rd.Summaries:
+			cols = strings.Replace(cols, "''", "summary", 1)
+		}
+		rows, err := tx.Query(ctx, `SELECT `+cols+where+` ORDER BY done_at, issue_id`, boardID, from, to)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		var f Fact
-		// Narrow rows are scanned as values into the fact's pointers (fn
-		// copies what it keeps): no allocation per nullable column.
+		// Narrow rows are scanned as values into the fact's pointers (Each
+		// copies what it keeps): no allocation per nullable column; issue
+		// types, a handful per board, are read once each.
 		var started, done pgtype.Timestamptz
 		var lead, blocked pgtype.Float8
+		var typ pgtype.DriverBytes
+		types := map[string]string{}
 		for rows.Next() {
 			f = Fact{}
 			var err error
-			if full {
+			if rd.Full {
 				err = scanFact(rows, &f)
 			} else {
 				f.Delivered = true
-				err = rows.Scan(&f.IssueID, &f.Key, &f.Summary, &f.Type, &f.InScope, &started, &done, &lead, &blocked)
+				err = rows.Scan(&f.IssueID, &f.Key, &f.Summary, &typ, &f.InScope, &started, &done, &lead, &blocked)
+				f.Type = internType(types, typ)
 				if started.Valid {
 					f.StartedAt = &started.Time
 				}
@@ -151,13 +180,30 @@ func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, full bool, sp
 			if err != nil {
 				return err
 			}
-			if err := fn(&f); err != nil {
+			if err := rd.Each(&f); err != nil {
 				return err
 			}
 		}
 		return rows.Err()
 	})
 	return counts, first, err
+}
+
+// Summaries reads the summaries of some of a board's issues (a detailed
+// scatterplot's points), by issue id.
+func (s *Store) Summaries(ctx context.Context, boardID int64, ids []int64) (map[int64]string, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT issue_id, summary FROM board_issue_facts WHERE board_id = $1 AND issue_id = ANY($2)`, boardID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(ids))
+	var id int64
+	var summary string
+	_, err = pgx.ForEachRow(rows, []any{&id, &summary}, func() error {
+		out[id] = summary
+		return nil
+	})
+	return out, err
 }
 
 // AgingFacts reads what an aging view needs, in one snapshot: the

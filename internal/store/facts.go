@@ -316,8 +316,10 @@ type LeadFact struct {
 
 // QuadrantFacts reads what a quadrant view needs, in one snapshot: the
 // board's weekly counts and the delivered facts done in [from, to), in
-// issue order, with only the columns the lead-time statistics use.
-func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.Time) (counts []WeekCount, lead []LeadFact, err error) {
+// issue order, with only the columns the lead-time statistics use. The
+// facts go to each (a fresh LeadFact each time), after reserve learns
+// about how many come (from the counts: the caller allocates once).
+func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.Time, reserve func(n int), each func(*LeadFact)) (counts []WeekCount, err error) {
 	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if _, err := aggregateVersion(ctx, tx, boardID); err != nil {
 			return err
@@ -326,14 +328,13 @@ func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.
 		if counts, err = weeklyCounts(ctx, tx, boardID); err != nil {
 			return err
 		}
-		// The counts say how many rows come: size the slice once.
 		n := 0
 		for _, c := range counts {
 			if !c.Week.Before(from.AddDate(0, 0, -7)) && c.Week.Before(to) {
 				n += c.Delivered
 			}
 		}
-		lead = make([]LeadFact, 0, n)
+		reserve(n)
 		rows, err := tx.Query(ctx, `SELECT type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked,
 				blocked_in_state, blocked_outside
 			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, boardID, from, to)
@@ -343,23 +344,36 @@ func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.
 		defer rows.Close()
 		var started, done pgtype.Timestamptz
 		var leadTime, outside, blocked, blockedOutside pgtype.Float8
+		var typ pgtype.DriverBytes
+		types := map[string]string{} // a handful per board, read once each
 		for rows.Next() {
-			lead = append(lead, LeadFact{})
-			f := &lead[len(lead)-1]
-			if err := rows.Scan(&f.Type, &f.InScope, &started, &done, &leadTime, &f.TimeInState, &outside, &blocked,
+			var f LeadFact
+			if err := rows.Scan(&typ, &f.InScope, &started, &done, &leadTime, &f.TimeInState, &outside, &blocked,
 				&f.BlockedInState, &blockedOutside); err != nil {
 				return err
 			}
+			f.Type = internType(types, typ)
 			f.StartedAt, f.HasStarted = started.Time, started.Valid
 			f.DoneAt, f.HasDone = done.Time, done.Valid
 			f.LeadTime, f.HasLeadTime = leadTime.Float64, leadTime.Valid
 			f.Outside, f.HasOutside = outside.Float64, outside.Valid
 			f.Blocked, f.HasBlock = blocked.Float64, blocked.Valid
 			f.BlockedOutside, f.HasBlockedOutside = blockedOutside.Float64, blockedOutside.Valid
+			each(&f)
 		}
 		return rows.Err()
 	})
-	return counts, lead, err
+	return counts, err
+}
+
+// internType is the issue type in b, allocated once per distinct type.
+func internType(seen map[string]string, b []byte) string {
+	if t, ok := seen[string(b)]; ok {
+		return t
+	}
+	t := string(b)
+	seen[t] = t
+	return t
 }
 
 // DeliveredFacts streams the delivered facts done in [from, to) by done

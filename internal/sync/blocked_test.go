@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vger-dev/vger/internal/sim"
+	"github.com/vger-dev/vger/internal/store"
 )
 
 // TestRebuildStoresBlockedInState: the facts rebuild stores each done
@@ -53,7 +54,9 @@ func TestRebuildStoresBlockedInState(t *testing.T) {
 				byKey[f.Type+"|"+f.StartedAt.String()+"|"+f.DoneAt.String()] = append(f.BlockedInState, *f.BlockedOutside)
 			}
 		}
-		_, lead, err := e.store.QuadrantFacts(ctx, id, time.Unix(0, 0), e.sim.Now().Add(time.Hour))
+		var lead []store.LeadFact
+		_, err = e.store.QuadrantFacts(ctx, id, time.Unix(0, 0), e.sim.Now().Add(time.Hour), func(int) {},
+			func(f *store.LeadFact) { lead = append(lead, *f) })
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -228,6 +228,9 @@ func (s *Scatter) drawCompact(r *renderer, w *buf, id, color string, idx []int) 
 	}
 	j = append(j, '}')
 
+	// Grown once for the two big attributes (the biggest boards' point
+	// layers are megabytes).
+	w.b = slices.Grow(w.b, len(d)+len(j)+len(lp)+len(hrefBase)+len(hp)+1024)
 	w.raw("<path")
 	styleAttrs(w, "chart-scatter chart-pts", s.Style)
 	w.attr("data-testid", id)
