@@ -115,7 +115,8 @@ type QuarterlyRead struct {
 
 // QuarterlyFacts reads what a quarterly view needs, in one snapshot: the
 // board's weekly counts, its first issue's creation, and the delivered
-// facts done in the span rd.Span computes from that first creation.
+// facts of in-scope issues (the only ones the views count) done in the
+// span rd.Span computes from that first creation.
 // ErrNoCounts: the board has no aggregates of this version.
 func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, rd QuarterlyRead) (counts []WeekCount, first *time.Time, err error) {
 	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
@@ -127,7 +128,7 @@ func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, rd QuarterlyR
 			return err
 		}
 		from, to := rd.Span(first)
-		const where = ` FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered`
+		const where = ` FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered AND in_scope`
 		if rd.Reserve != nil {
 			var n int
 			if err := tx.QueryRow(ctx, `SELECT count(*)`+where, boardID, from, to).Scan(&n); err != nil {

@@ -315,8 +315,8 @@ type LeadFact struct {
 }
 
 // QuadrantFacts reads what a quadrant view needs, in one snapshot: the
-// board's weekly counts and the delivered facts done in [from, to), in
-// issue order, with only the columns the lead-time statistics use. The
+// board's weekly counts and the delivered facts of in-scope issues (the
+// only ones the views count) done in [from, to), in issue order, with only the columns the lead-time statistics use. The
 // facts go to each (a fresh LeadFact each time), after reserve learns
 // about how many come (from the counts: the caller allocates once).
 func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.Time, reserve func(n int), each func(*LeadFact)) (counts []WeekCount, err error) {
@@ -337,7 +337,7 @@ func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.
 		reserve(n)
 		rows, err := tx.Query(ctx, `SELECT type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked,
 				blocked_in_state, blocked_outside
-			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, boardID, from, to)
+			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered AND in_scope ORDER BY issue_id`, boardID, from, to)
 		if err != nil {
 			return err
 		}
