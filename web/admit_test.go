@@ -10,7 +10,7 @@ import (
 // Requests that load every fact of a board share FactsInFlight: one
 // holding the whole budget makes the next wait until it has answered (its
 // context ends), and a wait cut short by the request's deadline fails as
-// a timeout (a 503 page).
+// a timeout (a 503 page). Small reads never wait.
 func TestAdmitFactsBoundsFactsInFlight(t *testing.T) {
 	t.Parallel()
 	s := New(nil, nil, nil)
@@ -20,13 +20,17 @@ func TestAdmitFactsBoundsFactsInFlight(t *testing.T) {
 	}
 	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if err := s.admitFacts(short, 10); !errors.Is(err, context.DeadlineExceeded) {
+	if err := s.admitFacts(short, smallRead); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("second request admitted while the budget is used: %v", err)
+	}
+	// A small read goes ahead at once, budget or not.
+	if err := s.admitFacts(short, smallRead-1); err != nil {
+		t.Fatalf("small read waited: %v", err)
 	}
 	done() // the first request answered
 	next, cancel2 := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel2()
-	if err := s.admitFacts(next, 10); err != nil {
+	if err := s.admitFacts(next, smallRead); err != nil {
 		t.Fatalf("budget not released: %v", err)
 	}
 }

@@ -161,9 +161,11 @@ func (s *Server) loadBoardMeta(ctx context.Context, b store.Board, p ViewParams)
 // every fact of a board waits for earlier ones to finish, so memory stays
 // bounded however many clients ask for big boards at once; it holds its
 // share until it has answered (its context ends). A board bigger than
-// the whole budget runs alone.
+// the whole budget runs alone. Reads of fewer than smallRead facts (a few
+// MB) go ahead at once: most pages read a few hundred, and queueing them
+// behind a big board's read would make every page as slow as the biggest.
 func (s *Server) admitFacts(ctx context.Context, issues int64) error {
-	if s.heavy == nil {
+	if s.heavy == nil || issues < smallRead {
 		return nil
 	}
 	n := min(max(issues, 1), FactsInFlight)
@@ -173,6 +175,9 @@ func (s *Server) admitFacts(ctx context.Context, issues int64) error {
 	context.AfterFunc(ctx, func() { s.heavy.Release(n) })
 	return nil
 }
+
+// smallRead: reads this small skip admitFacts (some 3 MB of facts).
+const smallRead = 5_000
 
 func (s *Server) catalog(ctx context.Context) (flowmap.Catalog, error) {
 	sts, err := s.pages().JiraStatuses(ctx)

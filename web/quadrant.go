@@ -80,6 +80,15 @@ func (s *Server) quadrantSeriesWith(r *http.Request, withLead bool) (store.Board
 		if !withLead {
 			hi = lo
 		}
+		// The window's facts share the memory budget of full loads (the
+		// biggest boards' longest views hold 100,000s of them).
+		n, err := s.pages().DeliveredBetween(ctx, b.ID, lo, hi)
+		if err != nil {
+			return b, p, d, flow.WeeklySeries{}, err
+		}
+		if err := s.admitFacts(ctx, n); err != nil {
+			return b, p, d, flow.WeeklySeries{}, err
+		}
 		var lead []flow.IssueFacts
 		counts, err := s.pages().QuadrantFacts(ctx, b.ID, lo, hi,
 			func(n int) { lead = make([]flow.IssueFacts, 0, n) },

@@ -314,6 +314,17 @@ type LeadFact struct {
 	HasBlockedOutside bool
 }
 
+// DeliveredBetween is at least how many delivered facts of in-scope issues
+// are done in [from, to): the weekly counts of the weeks that touch it. A
+// page weighs the memory of its read with it before reading.
+func (s *Store) DeliveredBetween(ctx context.Context, boardID int64, from, to time.Time) (int64, error) {
+	var n int64
+	err := s.Pool.QueryRow(ctx, `SELECT coalesce(sum(delivered), 0) FROM board_weekly_counts
+		WHERE board_id = $1 AND week >= $2::date AND week <= $3::date`,
+		boardID, from.UTC().AddDate(0, 0, -7).Format(time.DateOnly), to.UTC().Format(time.DateOnly)).Scan(&n)
+	return n, err
+}
+
 // QuadrantFacts reads what a quadrant view needs, in one snapshot: the
 // board's weekly counts and the delivered facts of in-scope issues (the
 // only ones the views count) done in [from, to), in issue order, with only the columns the lead-time statistics use. The
