@@ -33,7 +33,7 @@ func (s *Server) trackActivity(next http.Handler) http.Handler {
 // minutes, then the scavenger returns pages slowly), so an idle server
 // would keep the memory of its last burst of pages.
 func (s *Server) ReleaseIdleMemory(ctx context.Context, idle time.Duration) {
-	t := time.NewTicker(idle / 2)
+	t := time.NewTicker(idle / 5)
 	defer t.Stop()
 	for {
 		select {

@@ -241,9 +241,9 @@ func benchmark(ctx context.Context, o options) error {
 	}
 	m, _ := readMemory(srv.pid)
 	say("server after the load: VmRSS %s, VmHWM %s", mib(m.rss), mib(m.hwm))
-	time.Sleep(15 * time.Second) // the server returns idle memory after 10 s without requests
+	time.Sleep(20 * time.Second) // the server returns idle memory 10–12 s after its last request ends
 	m, _ = readMemory(srv.pid)
-	say("server idle 15 s later: VmRSS %s", mib(m.rss))
+	say("server idle 20 s later: VmRSS %s", mib(m.rss))
 
 	if phase("rebuild") && !o.skipRebuild {
 		if err := rebuild(ctx, db, hundredK, o.cpuprofile); err != nil {

@@ -58,7 +58,7 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, version st
 }
 
 // ServeMemoryLimit is the server's default soft memory limit (GOMEMLIMIT).
-const ServeMemoryLimit = 160 << 20
+const ServeMemoryLimit = 140 << 20
 
 // ServeListener serves on an open listener (the demo and tests use it).
 func ServeListener(ctx context.Context, ln net.Listener, db *Database, cfg *config.Config, log *slog.Logger, version string) error {
