@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 	"github.com/vger-dev/vger/internal/store"
 )
 
-// The CFD, quarterly and aging views, quadrants in another day mode, their JSON, SVGs and CSVs read the
+// The CFD, quarterly, aging and impediments views, quadrants in another day mode, their JSON, SVGs and CSVs read the
 // board's stored aggregates (CFD counts of the days shown, weekly counts,
 // the first issue's creation), the delivered facts of their span and the
 // work in progress when the board has them, and every fact otherwise. On simulated boards (the
@@ -77,7 +78,32 @@ func TestViewsFromAggregatesEqualFromEveryFact(t *testing.T) {
 			urls = append(urls, path+"/aging"+q, path+"/aging"+q+sep+"format=json", path+"/aging.csv"+q, path+"/aging/chart/aging.svg"+q)
 		}
 	}
+	// The impediments view reads the flagged issues that can add to its
+	// weeks (started, in progress or done in them, delivered or not).
+	var blocked []string
+	for _, b := range boards[:2] {
+		path := "/teams/" + b.TeamSlug + "/boards/" + b.Slug
+		for _, q := range []string{"", "?weeks=52", "?weeks=156", "?weeks=13&type=Bug", "?from=2025-01-01&to=2025-06-30",
+			"?from=2019-01-01&to=2020-01-01", "?from=2026-11-20&to=2027-01-01", "?weeks=26&tags=off&notes=off"} {
+			sep := "&"
+			if q == "" {
+				sep = "?"
+			}
+			blocked = append(blocked, path+"/blocked"+q, path+"/blocked"+q+sep+"format=json", path+"/blocked.csv"+q,
+				path+"/blocked/chart/blockeditems.svg"+q, path+"/blocked/chart/blockeddays.svg"+q)
+		}
+	}
 	fast := map[string]string{}
+	for _, u := range blocked {
+		resp, body := get(t, s, u)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", u, resp.StatusCode, body)
+		}
+		fast[u] = body
+	}
+	if !strings.Contains(fast[blocked[1]], `"items_blocked":`) || strings.Count(fast[blocked[6]], `"items_blocked":0`) == strings.Count(fast[blocked[6]], `"items_blocked":`) {
+		t.Fatalf("no impediment in the default view or the last year's: the comparison shows little\n%s", fast[blocked[6]])
+	}
 	for _, u := range urls {
 		resp, body := get(t, s, u)
 		if resp.StatusCode != 200 {
@@ -104,7 +130,7 @@ func TestViewsFromAggregatesEqualFromEveryFact(t *testing.T) {
 		DELETE FROM board_aggregates`); err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range urls {
+	for _, u := range append(urls, blocked...) {
 		_, body := get(t, s, u)
 		if body != fast[u] {
 			t.Errorf("%s: the answer from the aggregates differs from the one from every fact", u)

@@ -1,15 +1,18 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/vger-dev/vger/internal/flow"
+	"github.com/vger-dev/vger/internal/flowmap"
 	"github.com/vger-dev/vger/internal/store"
 	"github.com/vger-dev/vger/web/chart"
 	"github.com/vger-dev/vger/web/views"
@@ -31,6 +34,14 @@ func (s *Server) blockedData(r *http.Request) (*blockedData, error) {
 	if err != nil {
 		return nil, err
 	}
+	now := s.now()
+	if !p.Overrides(b) {
+		bd, err := s.blockedFromSpan(r, b, p, now)
+		if !errors.Is(err, store.ErrNoCounts) {
+			return bd, err
+		}
+	}
+	// Overrides change when items start and finish: every fact, replayed.
 	d, err := s.loadBoardData(r.Context(), b, p)
 	if err != nil {
 		return nil, err
@@ -48,7 +59,42 @@ func (s *Server) blockedData(r *http.Request) (*blockedData, error) {
 		}
 		tracks = append(tracks, flow.BlockTrackOf(f, flagsOf(flags[row.IssueID])))
 	}
-	now := s.now()
+	return blockedOf(b, p, d, tracks, now)
+}
+
+// blockedFromSpan computes the view from the facts and flags of the issues
+// that can add to it only (flow.ImpedimentsSpan: flagged, started, and in
+// progress or done within the weeks shown), not every fact of the board.
+// store.ErrNoCounts: the board's aggregates predate this binary.
+func (s *Server) blockedFromSpan(r *http.Request, b store.Board, p ViewParams, now time.Time) (*blockedData, error) {
+	ctx := r.Context()
+	d, err := s.loadBoardMeta(ctx, b, p)
+	if err != nil {
+		return nil, err
+	}
+	from, to := p.Range(d.Flow, now)
+	lo, hi, err := d.Flow.ImpedimentsSpan(flow.WeeklyQuery{From: from, To: to}, now)
+	if err != nil {
+		return nil, rangeError(err)
+	}
+	counts, rows, flags, err := s.pages().BlockedFacts(ctx, b.ID, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range counts {
+		d.Items += c.Created
+	}
+	d.Byid = make(map[string]*factRow, len(rows))
+	tracks := make([]flow.BlockTrack, len(rows))
+	for i := range rows {
+		f := flowmap.FromFact(rows[i])
+		d.Byid[f.ID] = &factRow{IssueID: rows[i].IssueID, Summary: rows[i].Summary}
+		tracks[i] = flow.BlockTrackOf(&f, flagsOf(flags[rows[i].IssueID]))
+	}
+	return blockedOf(b, p, d, tracks, now)
+}
+
+func blockedOf(b store.Board, p ViewParams, d *boardData, tracks []flow.BlockTrack, now time.Time) (*blockedData, error) {
 	from, to := p.Range(d.Flow, now)
 	imp, err := d.Flow.Impediments(tracks, flow.WeeklyQuery{From: from, To: to, WorkTypes: p.Types}, now)
 	if err != nil {

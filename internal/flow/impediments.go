@@ -110,6 +110,17 @@ func flaggedAt(flags []FlagChange, created, t time.Time) bool {
 	return on
 }
 
+// ImpedimentsSpan is the instants [from, to) of the weeks Impediments(q, now) counts. An issue
+// with no flag change, never started, done before from, or started at or after to and done, adds
+// nothing to Impediments: given only the other issues it equals Impediments of every issue.
+func (b *Board) ImpedimentsSpan(q WeeklyQuery, now time.Time) (from, to time.Time, err error) {
+	w0, w1, _, err := b.weekRange(q.From, q.To, now)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return fromInstant(b.zone.dayStart(mondayOf(w0))), fromInstant(b.zone.dayStart(mondayOf(w1 + 1))), nil
+}
+
 // Impediments counts, for each week of the range (the WeeklyQuery's From, To and WorkTypes), the
 // in-scope issues that were blocked for some time in the week and the blocked time within it,
 // and lists the issues blocked now. A blocked stretch that spans weeks counts in each, split at

@@ -265,11 +265,17 @@ func (s *Store) AgingFacts(ctx context.Context, boardID int64, start, end int, f
 // IssueFlags lists the flag changes of the given issues, by issue, in
 // history order (BoardFlags for a few issues).
 func (s *Store) IssueFlags(ctx context.Context, ids []int64) (map[int64][]JiraFlagChange, error) {
+	return issueFlags(ctx, s.Pool, ids)
+}
+
+func issueFlags(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, ids []int64) (map[int64][]JiraFlagChange, error) {
 	out := map[int64][]JiraFlagChange{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.Pool.Query(ctx, `SELECT f.issue_id, f.history_id, f.item_seq, f.at, f.flagged
+	rows, err := q.Query(ctx, `SELECT f.issue_id, f.history_id, f.item_seq, f.at, f.flagged
 		FROM jira_flag_changes f WHERE f.issue_id = ANY($1) ORDER BY f.issue_id, f.at, f.history_id, f.item_seq`, ids)
 	if err != nil {
 		return nil, err
@@ -286,6 +292,47 @@ func (s *Store) IssueFlags(ctx context.Context, ids []int64) (map[int64][]JiraFl
 		out[id] = append(out[id], f)
 	}
 	return out, rows.Err()
+}
+
+// BlockedFacts reads what an impediments view needs, in one snapshot: the
+// board's weekly counts, and the facts (id, key, summary, type, scope,
+// creation, start, done) and flag changes of the in-scope issues that can
+// add to it (flow.ImpedimentsSpan): flagged and started, and either not
+// done or done at or after from and started before to; in issue order.
+// ErrNoCounts: the board has no aggregates of this version.
+func (s *Store) BlockedFacts(ctx context.Context, boardID int64, from, to time.Time) (counts []WeekCount, facts []Fact, flags map[int64][]JiraFlagChange, err error) {
+	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, err := aggregateVersion(ctx, tx, boardID); err != nil {
+			return err
+		}
+		var err error
+		if counts, err = weeklyCounts(ctx, tx, boardID); err != nil {
+			return err
+		}
+		// Two arms, each on its index: work in progress (the partial
+		// board_issue_facts_wip) and done in the span (board_issue_facts_done).
+		const cols = `SELECT issue_id, key, summary, type_name, in_scope, created_at, started_at, done_at FROM board_issue_facts x`
+		const flagged = ` AND EXISTS (SELECT 1 FROM jira_flag_changes f WHERE f.issue_id = x.issue_id)`
+		rows, err := tx.Query(ctx, cols+` WHERE board_id = $1 AND in_scope AND started_at IS NOT NULL AND done_at IS NULL`+flagged+`
+			UNION ALL `+cols+` WHERE board_id = $1 AND done_at >= $2 AND started_at < $3 AND in_scope`+flagged+`
+			ORDER BY issue_id`, boardID, from, to)
+		if err != nil {
+			return err
+		}
+		if facts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Fact, error) {
+			var f Fact
+			return f, r.Scan(&f.IssueID, &f.Key, &f.Summary, &f.Type, &f.InScope, &f.Created, &f.StartedAt, &f.DoneAt)
+		}); err != nil {
+			return err
+		}
+		ids := make([]int64, len(facts))
+		for i := range facts {
+			ids[i] = facts[i].IssueID
+		}
+		flags, err = issueFlags(ctx, tx, ids)
+		return err
+	})
+	return counts, facts, flags, err
 }
 
 func replaceStartCounts(ctx context.Context, tx pgx.Tx, boardID int64, starts map[int][]WeekCount) error {
