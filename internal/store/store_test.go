@@ -153,3 +153,26 @@ func containsAll(s string, subs ...string) bool {
 	}
 	return true
 }
+
+// Vger's connections run without JIT compilation (see jitOff) unless the
+// connection string sets jit itself.
+func TestConnectionsRunWithoutJIT(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	for _, c := range []struct{ extra, want string }{
+		{" options='-c jit=on'", "off"}, // the server's default for the connection, turned off
+		{" jit=on", "on"},               // the connection string's own choice
+	} {
+		s, err := store.Open(ctx, dsn+c.extra, store.Options{MaxConns: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		err = s.Pool.QueryRow(ctx, "SHOW jit").Scan(&got)
+		s.Close()
+		if err != nil || got != c.want {
+			t.Errorf("DSN%s: jit %q (%v), want %q", c.extra, got, err, c.want)
+		}
+	}
+}
