@@ -15,7 +15,7 @@ import (
 	"github.com/vger-dev/vger/internal/store"
 )
 
-// The CFD, quarterly, aging and impediments views, quadrants in another day mode, their JSON, SVGs and CSVs read the
+// The CFD, quarterly, aging, impediments and forecast views, quadrants in another day mode, their JSON, SVGs and CSVs read the
 // board's stored aggregates (CFD counts of the days shown, weekly counts,
 // the first issue's creation), the delivered facts of their span and the
 // work in progress when the board has them, and every fact otherwise. On simulated boards (the
@@ -69,6 +69,14 @@ func TestViewsFromAggregatesEqualFromEveryFact(t *testing.T) {
 			"?weeks=52&start=" + url.QueryEscape(states[2].Name), "?weeks=26&start=" + url.QueryEscape(states[0].Name) + "&days=calendar&type=Bug",
 			"?weeks=156&start=" + url.QueryEscape(states[1].Name) + "&backlog=absolute"} {
 			urls = append(urls, path+q, path+q+"&format=json", path+"/chart/states.svg"+q, path+"/chart/leadtime.svg"+q)
+		}
+		for _, q := range []string{"", "?type=Bug", "?window=26&items=40&seed=3", "?asof=2025-06-30&trials=2000",
+			"?asof=2019-01-07", "?type=Story&type=Task&by=2027-03-31"} {
+			sep := "&"
+			if q == "" {
+				sep = "?"
+			}
+			urls = append(urls, path+"/forecast"+q, path+"/forecast"+q+sep+"format=json", path+"/forecast.csv"+q)
 		}
 		for _, q := range []string{"", "?type=Bug", "?type=Story&type=Task", "?window=4"} {
 			sep := "&"

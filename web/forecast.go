@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -43,17 +44,41 @@ func (s *Server) forecastData(r *http.Request) (*forecastData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.loadDeliveries(r.Context(), b, p)
+	ctx := r.Context()
+	now := s.now()
+	meta := p
+	meta.Tags, meta.Notes = false, false // the forecast draws neither
+	var d *boardData
+	if p.Overrides(b) {
+		d, err = s.loadBoardData(ctx, b, p)
+	} else {
+		d, err = s.loadBoardMeta(ctx, b, meta)
+	}
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
 	fp, err := parseForecast(r.URL.Query(), d.Flow, now)
 	if err != nil {
 		return nil, err
 	}
 	at := fp.at(d.Flow, now)
-	samples, err := d.Flow.Samples(d.Facts, p.Types, at)
+	fromSpan := !p.Overrides(b)
+	if fromSpan {
+		err = s.readSampleFacts(ctx, b, d, at)
+		if errors.Is(err, store.ErrNoCounts) {
+			fromSpan = false
+			d, err = s.loadBoardData(ctx, b, p)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	var samples []int
+	if fromSpan {
+		samples, err = d.Flow.SamplesFrom(d.First, d.Facts, p.Types, at)
+	} else {
+		samples, err = d.Flow.Samples(d.Facts, p.Types, at)
+	}
 	if err != nil {
 		return nil, InvalidParam("type", err.Error(), strings.Join(workTypeNames(b), ", "))
 	}
@@ -64,39 +89,29 @@ func (s *Server) forecastData(r *http.Request) (*forecastData, error) {
 	return fd, nil
 }
 
-// loadDeliveries is loadBoardData for views that need only throughput:
-// when the view keeps the board's lead-time window, it reads the delivery
-// columns of the stored facts alone (a 50,000-issue board in a fraction of
-// the time).
-func (s *Server) loadDeliveries(ctx context.Context, b store.Board, p ViewParams) (*boardData, error) {
-	if p.Overrides(b) {
-		return s.loadBoardData(ctx, b, p)
-	}
-	cat, err := s.catalog(ctx)
+// readSampleFacts reads what flow.SamplesFrom needs for a forecast made at
+// `at`: the board's first issue's creation, its weekly counts (how many
+// items it has) and the delivered facts of the sampled weeks only
+// (flow.SamplesSpan), not every fact. store.ErrNoCounts: the board's
+// aggregates predate this binary.
+func (s *Server) readSampleFacts(ctx context.Context, b store.Board, d *boardData, at time.Time) error {
+	counts, first, err := s.pages().QuarterlyFacts(ctx, b.ID, store.QuarterlyRead{
+		Span:    func(*time.Time) (time.Time, time.Time) { return d.Flow.SamplesSpan(at) },
+		Reserve: func(n int) { d.Facts = make([]flow.IssueFacts, 0, n) },
+		Each: func(f *store.Fact) error {
+			d.Facts = append(d.Facts, flowmap.FromFact(*f))
+			return nil
+		},
+	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	eff := b
-	if p.Window != 0 {
-		eff.RollingWeeks = p.Window
+	for _, c := range counts {
+		d.Items += c.Created
+		d.Delivered += c.Delivered
 	}
-	fb, err := flowmap.Board(eff, cat)
-	if err != nil {
-		return nil, fmt.Errorf("board %d settings: %w", b.ID, err)
-	}
-	rows, err := s.pages().DeliveryFacts(ctx, b.ID)
-	if err != nil {
-		return nil, err
-	}
-	d := &boardData{Board: eff, Flow: fb, Byid: map[string]*factRow{}, Facts: make([]flow.IssueFacts, len(rows))}
-	for i, r := range rows {
-		d.Facts[i] = flow.IssueFacts{ID: strconv.FormatInt(r.IssueID, 10), Type: r.Type, Created: r.Created, InScope: r.InScope,
-			Delivered: r.Delivered, Done: flow.OptOf(r.DoneAt)}
-	}
-	if d.Status, err = s.pages().BoardStatus(ctx, b.ID); err != nil {
-		return nil, err
-	}
-	return d, nil
+	d.First = flow.OptOf(first)
+	return nil
 }
 
 // noThroughput: samples exist but nothing was delivered in any of them.

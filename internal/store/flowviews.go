@@ -101,33 +101,3 @@ func (s *Store) BoardQuality(ctx context.Context, boardID int64) (BoardQuality, 
 	})
 	return q, err
 }
-
-// DeliveryFact is the part of a fact that throughput needs: enough for
-// Monte Carlo samples, at a fraction of the cost of Facts.
-type DeliveryFact struct {
-	IssueID   int64
-	Type      string
-	Created   time.Time
-	InScope   bool
-	Delivered bool
-	DoneAt    *time.Time
-}
-
-// DeliveryFacts loads the delivery part of a board's stored facts.
-func (s *Store) DeliveryFacts(ctx context.Context, boardID int64) ([]DeliveryFact, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT issue_id, type_name, created_at, in_scope, delivered, done_at
-		FROM board_issue_facts WHERE board_id = $1 ORDER BY issue_id`, boardID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []DeliveryFact
-	for rows.Next() {
-		var f DeliveryFact
-		if err := rows.Scan(&f.IssueID, &f.Type, &f.Created, &f.InScope, &f.Delivered, &f.DoneAt); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
-}
