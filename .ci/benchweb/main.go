@@ -133,7 +133,7 @@ func benchmark(ctx context.Context, o options) error {
 	say("views: %s; %d distinct URLs", strings.Join(names, ", "), len(all))
 	time.Sleep(2 * time.Second)
 	idle, _ := readMemory(srv.pid)
-	say("server idle after start: VmRSS %s", mib(idle.rss))
+	say("server idle after start: VmRSS %s (anonymous %s, binary and files %s)", mib(idle.rss), mib(idle.anon), mib(idle.fileRSS))
 	phase := func(name string) bool { return o.only == "" || o.only == name }
 
 	oneYear := shuffle(only(all, "quadrant-1y"), 1)
@@ -243,7 +243,7 @@ func benchmark(ctx context.Context, o options) error {
 	say("server after the load: VmRSS %s, VmHWM %s", mib(m.rss), mib(m.hwm))
 	time.Sleep(20 * time.Second) // the server returns idle memory 10–12 s after its last request ends
 	m, _ = readMemory(srv.pid)
-	say("server idle 20 s later: VmRSS %s", mib(m.rss))
+	say("server idle 20 s later: VmRSS %s (anonymous %s, binary and files %s; %s)", mib(m.rss), mib(m.anon), mib(m.fileRSS), goMemory(srv.base))
 
 	if phase("rebuild") && !o.skipRebuild {
 		if err := rebuild(ctx, db, hundredK, o.cpuprofile); err != nil {

@@ -123,7 +123,10 @@ func (h histograms) report(w io.Writer, routes []string) {
 }
 
 // memory is a process's resident set size and its peak, from /proc.
-type memory struct{ rss, hwm int64 } // KiB
+type memory struct {
+	rss, hwm      int64 // KiB
+	anon, fileRSS int64 // KiB: RssAnon (the Go heap, stacks, runtime) and RssFile (the binary's pages)
+}
 
 func readMemory(pid int) (memory, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
@@ -142,6 +145,10 @@ func readMemory(pid int) (memory, error) {
 			m.rss = n
 		case "VmHWM:":
 			m.hwm = n
+		case "RssAnon:":
+			m.anon = n
+		case "RssFile:":
+			m.fileRSS = n
 		}
 	}
 	return m, nil
@@ -226,4 +233,24 @@ func postgresCPU(dir string) float64 {
 		}
 	}
 	return total
+}
+
+// goMemory is the server's Go runtime memory from its /metrics: heap in
+// use and goroutine stacks, in MiB text.
+func goMemory(base string) string {
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		return "?"
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	v := map[string]float64{}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 2 && (f[0] == "go_memstats_heap_inuse_bytes" || f[0] == "go_memstats_stack_inuse_bytes" || f[0] == "go_memstats_sys_bytes") {
+			v[f[0]], _ = strconv.ParseFloat(f[1], 64)
+		}
+	}
+	return fmt.Sprintf("Go heap in use %.1f MiB, stacks %.1f MiB, runtime total %.1f MiB", v["go_memstats_heap_inuse_bytes"]/(1<<20),
+		v["go_memstats_stack_inuse_bytes"]/(1<<20), v["go_memstats_sys_bytes"]/(1<<20))
 }
