@@ -237,25 +237,15 @@ func (s *Store) AgingFacts(ctx context.Context, boardID int64, start, end int, f
 			return err
 		}
 		// The columns and scan of QuadrantFacts' window read.
-		rows, err = tx.Query(ctx, `SELECT type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked,
-				blocked_in_state, blocked_outside
-			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered ORDER BY issue_id`, boardID, from, to)
+		rows, err = tx.Query(ctx, `SELECT `+leadColumns+`
+			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered AND in_scope ORDER BY issue_id`, boardID, from, to)
 		if err != nil {
 			return err
 		}
+		types := map[string]string{}
 		lead, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (LeadFact, error) {
 			var f LeadFact
-			var started, done pgtype.Timestamptz
-			var leadTime, outside, blocked, blockedOutside pgtype.Float8
-			err := r.Scan(&f.Type, &f.InScope, &started, &done, &leadTime, &f.TimeInState, &outside, &blocked,
-				&f.BlockedInState, &blockedOutside)
-			f.StartedAt, f.HasStarted = started.Time, started.Valid
-			f.DoneAt, f.HasDone = done.Time, done.Valid
-			f.LeadTime, f.HasLeadTime = leadTime.Float64, leadTime.Valid
-			f.Outside, f.HasOutside = outside.Float64, outside.Valid
-			f.Blocked, f.HasBlock = blocked.Float64, blocked.Valid
-			f.BlockedOutside, f.HasBlockedOutside = blockedOutside.Float64, blockedOutside.Valid
-			return f, err
+			return f, scanLeadFact(r, &f, types)
 		})
 		return err
 	})

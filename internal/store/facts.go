@@ -346,35 +346,46 @@ func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.
 			}
 		}
 		reserve(n)
-		rows, err := tx.Query(ctx, `SELECT type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked,
-				blocked_in_state, blocked_outside
+		rows, err := tx.Query(ctx, `SELECT `+leadColumns+`
 			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered AND in_scope ORDER BY issue_id`, boardID, from, to)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		var started, done pgtype.Timestamptz
-		var leadTime, outside, blocked, blockedOutside pgtype.Float8
-		var typ pgtype.DriverBytes
 		types := map[string]string{} // a handful per board, read once each
 		for rows.Next() {
 			var f LeadFact
-			if err := rows.Scan(&typ, &f.InScope, &started, &done, &leadTime, &f.TimeInState, &outside, &blocked,
-				&f.BlockedInState, &blockedOutside); err != nil {
+			if err := scanLeadFact(rows, &f, types); err != nil {
 				return err
 			}
-			f.Type = internType(types, typ)
-			f.StartedAt, f.HasStarted = started.Time, started.Valid
-			f.DoneAt, f.HasDone = done.Time, done.Valid
-			f.LeadTime, f.HasLeadTime = leadTime.Float64, leadTime.Valid
-			f.Outside, f.HasOutside = outside.Float64, outside.Valid
-			f.Blocked, f.HasBlock = blocked.Float64, blocked.Valid
-			f.BlockedOutside, f.HasBlockedOutside = blockedOutside.Float64, blockedOutside.Valid
 			each(&f)
 		}
 		return rows.Err()
 	})
 	return counts, err
+}
+
+// leadColumns are what scanLeadFact reads.
+const leadColumns = `type_name, in_scope, started_at, done_at, lead_time, time_in_state, outside, blocked, blocked_in_state, blocked_outside`
+
+// scanLeadFact scans leadColumns into f: nullable columns as values with a
+// flag (no allocation each), the issue type interned in types.
+func scanLeadFact(r pgx.Row, f *LeadFact, types map[string]string) error {
+	var started, done pgtype.Timestamptz
+	var leadTime, outside, blocked, blockedOutside pgtype.Float8
+	var typ pgtype.DriverBytes
+	if err := r.Scan(&typ, &f.InScope, &started, &done, &leadTime, &f.TimeInState, &outside, &blocked,
+		&f.BlockedInState, &blockedOutside); err != nil {
+		return err
+	}
+	f.Type = internType(types, typ)
+	f.StartedAt, f.HasStarted = started.Time, started.Valid
+	f.DoneAt, f.HasDone = done.Time, done.Valid
+	f.LeadTime, f.HasLeadTime = leadTime.Float64, leadTime.Valid
+	f.Outside, f.HasOutside = outside.Float64, outside.Valid
+	f.Blocked, f.HasBlock = blocked.Float64, blocked.Valid
+	f.BlockedOutside, f.HasBlockedOutside = blockedOutside.Float64, blockedOutside.Valid
+	return nil
 }
 
 // internType is the issue type in b, allocated once per distinct type.
