@@ -94,12 +94,7 @@ func sameSnapshot(t *testing.T, what string, got, want map[string]string) {
 // restore over it is refused without --force and replaces it with it.
 func TestBackupRestorePrivateCluster(t *testing.T) {
 	t.Parallel()
-	if _, err := pglocal.FindBinaries(0); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
+	needPostgresBinaries(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	dataA, dataB := filepath.Join(dir, "a"), filepath.Join(dir, "b")
