@@ -154,6 +154,21 @@ type quarterLinks struct {
 
 func (l quarterLinks) url(q url.Values) string { return withQuery(l.path, encodeIn(l.order, q)) }
 
+// fillPage fills what both quarterly pages show the same way: the tabs
+// between them, the permalink (without the quarters' dates) and the JSON
+// link, the range shown, the notices (noneInRange: see notices), the
+// stats, the next-quarter box and the zoom; base is the board's path.
+func (q *quarters) fillPage(m *views.Quarterly, l quarterLinks, base, noneInRange string) {
+	m.Kinds = kindTabs(base, l.canon)
+	m.Permalink = l.url(l.canon)
+	m.JSONURL = l.url(withFormat(cloneValues(l.canon), "json"))
+	m.RangeText = q.rangeText()
+	m.Notices = q.notices(noneInRange)
+	m.Stats = q.stats()
+	m.Forecast = q.nextQuarterView(l)
+	m.Zoom = q.zoomState(l)
+}
+
 // rangeText names the quarters shown and the fiscal year.
 func (q *quarters) rangeText() string {
 	n := len(q.series.Quarters)
@@ -295,6 +310,43 @@ func (q *quarters) zoomState(l quarterLinks) views.ZoomState {
 	}
 	zs.Text = fmt.Sprintf("Zoomed in: %d of %s (%s).", q.shown, plural(q.inRange, q.w.one, q.w.many), strings.Join(parts, ", "))
 	return zs
+}
+
+func dateOrEmpty(d flow.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return dayText(d)
+}
+
+func rangeText(a, b string) string {
+	switch {
+	case a == "":
+		return "up to " + b
+	case b == "":
+		return "from " + a
+	}
+	return a + " – " + b
+}
+
+func cloneValues(q url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range q {
+		out[k] = slices.Clone(vs)
+	}
+	return out
+}
+
+func quarterRow(id string, qq flow.Quarter, cells ...string) views.Row {
+	label := quarterLabel(qq.Start)
+	if qq.Partial {
+		label += " (so far)"
+	}
+	row := views.Row{TestID: id + "-" + qq.Start.String(), Cells: []views.Cell{{Text: label}}}
+	for i, c := range cells {
+		row.Cells = append(row.Cells, views.Cell{Text: c, TestID: fmt.Sprintf("%s-%s-%d", id, qq.Start, i+1)})
+	}
+	return row
 }
 
 // quarterTable lists the count per quarter (and the fiscal quarter when the
