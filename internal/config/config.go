@@ -122,14 +122,9 @@ var coreSettings = []Setting{
 	{Name: "VGER_ADDR", Default: "127.0.0.1:8080", Help: "Address the web server listens on.",
 		Form: "host:port, e.g. 127.0.0.1:8080 or :8080",
 		set: func(c *Config, v string) error {
-			host, port, err := net.SplitHostPort(v)
-			if err != nil {
-				return fmt.Errorf("%q is not host:port", v)
+			if _, err := hostPort(v); err != nil {
+				return err
 			}
-			if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-				return fmt.Errorf("%q has no valid port", v)
-			}
-			_ = host
 			c.Addr = v
 			return nil
 		},
@@ -164,12 +159,9 @@ var coreSettings = []Setting{
 	{Name: "VGER_PPROF_ADDR", Help: "Loopback address (e.g. 127.0.0.1:6060) where `vger serve` exposes Go's net/http/pprof profiles; empty: off. Only loopback addresses are accepted.",
 		Form: "a loopback host:port such as 127.0.0.1:6060",
 		set: func(c *Config, v string) error {
-			host, port, err := net.SplitHostPort(v)
+			host, err := hostPort(v)
 			if err != nil {
-				return fmt.Errorf("%q is not host:port", v)
-			}
-			if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-				return fmt.Errorf("%q has no valid port", v)
+				return err
 			}
 			if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 				return fmt.Errorf("%q is not a loopback address: profiles must not be reachable from the network", v)
@@ -538,6 +530,19 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 	}
 	a = a.Unmap()
 	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// hostPort checks a listen address (host:port, the host may be empty) and
+// returns its host.
+func hostPort(v string) (string, error) {
+	host, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return "", fmt.Errorf("%q is not host:port", v)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return "", fmt.Errorf("%q has no valid port", v)
+	}
+	return host, nil
 }
 
 // commaList parses a comma-separated list setting: each entry is trimmed of
