@@ -198,7 +198,7 @@ func (s *Server) agingView(ad *agingData, canon url.Values) views.BoardView {
 	} else {
 		m.RangeText = fmt.Sprintf("Lines: lead times of items delivered in the %d weeks up to the week of %s · %s", d.Flow.RollingWeeks(), ad.aging.LinesWeek, typesText(p, b))
 	}
-	m.Charts = []views.ChartBlock{{ID: "aging", Explain: "Hover a dot for the item, its age and blocked time; click it to open the item in JIRA. Red-orange dots are older than the 90% line.",
+	m.Charts = []views.ChartBlock{{ID: "aging", Explain: "Hover a dot for the item, its age and blocked time; click it to open the item in JIRA. Items older than the 90% line are vermillion dots.",
 		Chart: s.agingChart(ad).Component(), SVGURL: withQuery(path+"/chart/aging.svg", q)}}
 	list := views.ListTable{ID: "aging", Caption: "Work in progress, oldest first", EmptyText: "Nothing is in progress.",
 		Head: []string{"Item", "Summary", "Column", "Started", "Age", "Blocked"}}

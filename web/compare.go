@@ -166,9 +166,7 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
 	if len(cmp.A.Weeks) == 0 || len(cmp.B.Weeks) == 0 {
 		m.Notices = append(m.Notices, "A period has no complete week (the current week never counts): choose earlier dates.")
 	}
-	for _, mt := range cmp.Metrics {
-		m.Sentences = append(m.Sentences, views.Sentence{Text: reading(mt), TestID: "reading-" + mt.ID, Warn: mt.Verdict == flow.VerdictLikely})
-	}
+	m.Readings = readings(cmp.Metrics)
 	m.Table = compareTable(cmp)
 	m.Charts = []views.ChartBlock{
 		{ID: "cmp-throughput", Explain: "How many weeks delivered each number of items, before and after (share of the period's weeks).", Chart: weeklyDistribution(cmp).Component()},
@@ -178,34 +176,130 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
 	return render(w, r, http.StatusOK, views.CompareView(m))
 }
 
-// reading is the plain-language sentence for one metric, honest about noise.
-func reading(m flow.Metric) string {
-	val := func(o flow.Opt[float64]) string {
-		if !o.OK {
-			return "–"
+// readings are the plain-language answers, honest about noise: a
+// sentence for each likely real change and each measure shown untested;
+// the measures the data cannot tell yet, and those with too little data,
+// each gathered in one sentence that names them (their numbers and
+// p-values are in the table).
+func readings(ms []flow.Metric) []views.Reading {
+	var likely, cannot, few, untested []flow.Metric
+	for _, m := range ms {
+		switch m.Verdict {
+		case flow.VerdictLikely:
+			likely = append(likely, m)
+		case flow.VerdictCannotTell:
+			cannot = append(cannot, m)
+		case flow.VerdictTooFew:
+			few = append(few, m)
+		default:
+			untested = append(untested, m)
 		}
-		return fmtMetric(o.V, m.Unit)
 	}
-	change := ""
-	if m.Change.OK {
-		sign := "+"
-		if m.Change.V < 0 {
-			sign = "−"
+	var out []views.Reading
+	for _, m := range likely {
+		out = append(out, views.Reading{TestID: "reading-" + m.ID, Warn: true,
+			Text: fmt.Sprintf("%s Likely a real change: a difference this large came up in only %s of random reshuffles of the same observations (p = %s).", readingHead(m), pct(m.P.V), pval(m.P.V))})
+	}
+	if len(cannot) > 0 {
+		lo, hi := cannot[0].P.V, cannot[0].P.V
+		for _, m := range cannot {
+			lo, hi = min(lo, m.P.V), max(hi, m.P.V)
 		}
-		change = fmt.Sprintf(" (%s%s)", sign, fmtMetric(math.Abs(m.Change.V), m.Unit))
+		share, tail := pct(lo), fmt.Sprintf(" of the time (p = %s), so the difference may be noise.", pval(lo))
+		if len(cannot) > 1 {
+			if pct(lo) != pct(hi) {
+				share = pct(lo) + " to " + pct(hi)
+			}
+			tail = " of the time (each p-value is in the table), so these differences may be noise."
+		}
+		items := nameList(cannot)
+		items[0].Before = "The data cannot tell yet for "
+		items[len(items)-1].After = ": random reshuffles of the same observations differ this much " + share + tail
+		out = append(out, views.Reading{TestID: "reading-cannot-tell", Items: items})
 	}
-	head := fmt.Sprintf("%s: %s before, %s after%s.", m.Name, val(m.A), val(m.B), change)
-	switch m.Verdict {
-	case flow.VerdictLikely:
-		return fmt.Sprintf("%s Likely a real change: a difference this large came up in only %s of random reshuffles of the same observations (p = %s).", head, pct(m.P.V), pval(m.P.V))
-	case flow.VerdictCannotTell:
-		return fmt.Sprintf("%s The data cannot tell yet: random reshuffles of the same observations differ this much %s of the time (p = %s), so this may be noise.", head, pct(m.P.V), pval(m.P.V))
-	case flow.VerdictTooFew:
-		return fmt.Sprintf("%s Not enough data to test (%d before, %d after; at least %d each are needed).", head, m.NA, m.NB, flow.MinSample)
+	if len(few) > 0 {
+		// Measures with the same counts share them: "a has 4 weeks before
+		// and 2 after; b and c have 3 items before and 2 after."
+		var keys []string
+		byCounts := map[string][]flow.Metric{}
+		for _, m := range few {
+			k := fmt.Sprintf("%s before and %d after", observations(m, m.NA), m.NB)
+			if _, ok := byCounts[k]; !ok {
+				keys = append(keys, k)
+			}
+			byCounts[k] = append(byCounts[k], m)
+		}
+		var items []views.ReadingItem
+		for i, k := range keys {
+			g := nameList(byCounts[k])
+			if i > 0 {
+				g[0].Before = "; "
+			}
+			g[len(g)-1].After = " has " + k
+			if len(g) > 1 {
+				g[len(g)-1].After = " have " + k
+			}
+			items = append(items, g...)
+		}
+		items[0].Before = "Not enough data to test: "
+		items[len(items)-1].After += fmt.Sprintf(". At least %d are needed in each period.", flow.MinSample)
+		out = append(out, views.Reading{TestID: "reading-too-few", Items: items})
 	}
-	return head + " Shown for context, not tested (one number per period)."
+	for _, m := range untested {
+		out = append(out, views.Reading{TestID: "reading-" + m.ID, Text: readingHead(m) + " Shown for context, not tested (one number per period)."})
+	}
+	return out
 }
 
+// readingHead is a measure's numbers: "Lead time (mean): 4.0 days
+// before, 5.5 days after (+1.5 days)."
+func readingHead(m flow.Metric) string {
+	change := ""
+	if m.Change.OK {
+		change = " (" + fmtChange(m.Change.V, m.Unit) + ")"
+	}
+	return fmt.Sprintf("%s: %s before, %s after%s.", m.Name, optMetric(m.A, m.Unit), optMetric(m.B, m.Unit), change)
+}
+
+// nameList names measures in a sentence: "a, b and c".
+func nameList(ms []flow.Metric) []views.ReadingItem {
+	out := make([]views.ReadingItem, len(ms))
+	for i, m := range ms {
+		out[i] = views.ReadingItem{Text: m.Name, TestID: "reading-" + m.ID}
+		switch {
+		case i == 0:
+		case i == len(ms)-1:
+			out[i].Before = " and "
+		default:
+			out[i].Before = ", "
+		}
+	}
+	return out
+}
+
+// observations counts what a measure is tested on: "4 weeks", "1 item".
+func observations(m flow.Metric, n int) string {
+	one, many := "item", "items"
+	switch m.ID {
+	case "throughput":
+		one, many = "week", "weeks"
+	case "pr_lead_time":
+		one, many = "pull request", "pull requests"
+	}
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func optMetric(o flow.Opt[float64], unit string) string {
+	if !o.OK {
+		return "–"
+	}
+	return fmtMetric(o.V, unit)
+}
+
+// fmtMetric writes a value with its unit, as the page shows it.
 func fmtMetric(v float64, unit string) string {
 	switch unit {
 	case "share":
@@ -216,6 +310,25 @@ func fmtMetric(v float64, unit string) string {
 		return strconv.FormatFloat(math.Round(v*10)/10, 'f', 1, 64) + " items"
 	}
 	return strconv.FormatFloat(math.Round(v*100)/100, 'f', 2, 64)
+}
+
+// fmtChange writes a change (after minus before) with its sign: "+1.5
+// days", "−0.3 items" (a true minus sign, U+2212), and no sign when it
+// rounds to zero. A change of a share is in percentage points: 40% to 50%
+// is +10.0 percentage points, not +10%. The CSV and JSON keep plain
+// numbers.
+func fmtChange(v float64, unit string) string {
+	s := fmtMetric(math.Abs(v), unit)
+	if unit == "share" {
+		s = strings.TrimSuffix(s, "%") + " percentage points"
+	}
+	switch {
+	case !strings.ContainsAny(s, "123456789"):
+		return s
+	case v < 0:
+		return "−" + s
+	}
+	return "+" + s
 }
 
 func pct(p float64) string {
@@ -230,19 +343,14 @@ func pval(p float64) string { return strconv.FormatFloat(math.Round(p*1000)/1000
 func compareTable(c flow.Comparison) views.ListTable {
 	t := views.ListTable{ID: "compare", Caption: "Before and after", Head: []string{"Measure", "Before", "After", "Change", "p-value", "Reading"}}
 	for _, m := range c.Metrics {
-		v := func(o flow.Opt[float64]) string {
-			if !o.OK {
-				return "–"
-			}
-			return fmtMetric(o.V, m.Unit)
-		}
+		v := func(o flow.Opt[float64]) string { return optMetric(o, m.Unit) }
 		p := "–"
 		if m.P.OK {
 			p = pval(m.P.V)
 		}
 		change := "–"
 		if m.Change.OK {
-			change = fmtMetric(m.Change.V, m.Unit)
+			change = fmtChange(m.Change.V, m.Unit)
 		}
 		class := ""
 		if m.Verdict == flow.VerdictLikely {

@@ -29,18 +29,42 @@ func TestComparePage(t *testing.T) {
 		// Likelihood lines per period, count rule: before [1 0 0 2] -> 50% of weeks >= 1, 80% >= 0;
 		// after [2 0] -> 50% >= 2.
 		"cmp-likely_50-a": "1", "cmp-likely_80-a": "0", "cmp-likely_50-b": "2",
+		// Changes carry their sign and unit as the sentences do (a true
+		// minus); Review 0.3 -> 0.0 days.
+		"cmp-lead_time-change": "+0.3 days", "cmp-state_Review-change": "−0.3 days", "cmp-variation-change": "−0.11",
 	} {
 		if got := strings.TrimSpace(d.Find(`[data-testid="` + id + `"]`).Text()); got != want {
 			t.Errorf("%s = %q, want %q", id, got, want)
 		}
 	}
-	if got := d.Find(`[data-testid="reading-throughput"]`).Text(); !strings.Contains(got, "Not enough data to test (4 before, 2 after") {
-		t.Errorf("reading: %q", got)
+	// Every tested measure has too few observations: one sentence names
+	// them all, grouped by their counts.
+	few := d.Find(`[data-testid="reading-too-few"]`)
+	if got, want := strings.Join(strings.Fields(few.Text()), " "), "Not enough data to test: Delivered per week (mean) has 4 weeks before and 2 after; "+
+		"Lead time (mean), Flow efficiency (mean), Blocked share of lead time (mean), Days in In Progress (mean) and Days in Review (mean) have 3 items before and 2 after. "+
+		"At least 4 are needed in each period."; got != want {
+		t.Errorf("reading:\n got %q\nwant %q", got, want)
+	}
+	if n := few.Find(`[data-testid="reading-throughput"], [data-testid="reading-lead_time"]`).Length(); n != 2 {
+		t.Errorf("the sentence marks %d of throughput and lead time", n)
+	}
+	if n := d.Find(`[data-testid="readings"] p.sentence`).Length(); n != 2 {
+		t.Errorf("%d sentences, want 2 (too few, variation)", n)
 	}
 	_, body = get(t, s.Routes(), strings.Replace(u, "/compare?", "/compare.csv?", 1))
 	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 	if err != nil || len(rows) < 3 || rows[1][0] != "throughput" || rows[1][2] != "0.75" || rows[1][3] != "1" {
 		t.Fatalf("csv: %v %v", rows, err)
+	}
+	// The machine formats keep plain numbers, with an ASCII minus (the
+	// CSV's leading quote is SafeCell's, against formulas).
+	for _, r := range rows[1:] {
+		if r[0] == "state_Review" && r[4] != "'-0.3333" {
+			t.Errorf("csv change of Review: %q", r[4])
+		}
+	}
+	if _, js := get(t, s.Routes(), u+"&format=json"); strings.Contains(js, "−") || !strings.Contains(js, `"change": -0.33`) {
+		t.Errorf("json: %s", js)
 	}
 	for q, param := range map[string]string{"a0=nope": "a0", "a0=2025-03-10&a1=2025-03-01": "a1", "seed=-1": "seed", "trials=5": "trials", "weeks=4": "weeks", "type=Epic": "type"} {
 		res, body := get(t, s.Routes(), quadrantURL+"/compare?"+q)

@@ -36,7 +36,10 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // InvalidParam is the 400 for a malformed URL parameter: it names the
-// parameter and what it accepts.
+// parameter, the problem with the value given (without a final period)
+// and what the parameter accepts. The page shows both, so the problem
+// says what is wrong ("\"x\" is not a number of weeks") and leaves the
+// accepted values to allowed ("a whole number from 1 to 520").
 func InvalidParam(param, problem, allowed string) *Error {
 	return &Error{Status: http.StatusBadRequest, Heading: "Bad request", Param: param, Message: problem, Allowed: allowed}
 }

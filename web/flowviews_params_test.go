@@ -274,3 +274,42 @@ func TestFlowViewsTabsCarrySettings(t *testing.T) {
 		}
 	}
 }
+
+// A 400 page says what is wrong with the value and, once, what the
+// parameter takes: the problem does not repeat the allowed values.
+func TestBadParameterMessages(t *testing.T) {
+	t.Parallel()
+	s, _ := loadFlowFixture(t)
+	h := s.Routes()
+	tests := []struct {
+		url, param, problem, allowed string
+	}{
+		{"/flow?weeks=x", "weeks", `"x" is not a number of weeks`, "a whole number from 1 to 520"},
+		{"/flow?weeks=600", "weeks", `"600" is not a number of weeks`, "a whole number from 1 to 520"},
+		{"/flow?from=2010-01-04&to=2025-03-01", "from", "from 2010-01-04 to 2025-03-01 spans 791 weeks", "a range of at most 520 weeks (10 years)"},
+		{"/flow?tags=maybe", "tags", `"maybe" is not a switch setting`, "on or off"},
+		{"/flow?notes=1", "notes", `"1" is not a switch setting`, "on or off"},
+		{"/flow?start=Review&end=In%20Progress", "end", `"In Progress" is not after the start column "Review"`, "Done"},
+		{"/flow?start=Done", "end", `"Done" is not after the start column "Done"`, "none: the start column is the board's last"},
+		{"/forecast?asof=2025-03-27", "asof", "2025-03-27 is in the future", "a date as YYYY-MM-DD, today (2025-03-26) or earlier"},
+		{"/forecast?asof=soon", "asof", `"soon" is not a date`, "a date as YYYY-MM-DD, today (2025-03-26) or earlier"},
+		{"/forecast?by=2025-03-01", "by", "2025-03-01 is before the current week", "a date as YYYY-MM-DD from the current week's Monday (2025-03-24) to 2035-03-12"},
+		{"/forecast?by=2040-01-01", "by", "2040-01-01 is too far ahead", "a date as YYYY-MM-DD from the current week's Monday (2025-03-24) to 2035-03-12"},
+		{"/quarterly?qfrom=2010-Q1&qto=2025-Q1", "qfrom", "2010-Q1 to 2025-Q1 spans 61 quarters", "a range of at most 40 quarters (10 years)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			t.Parallel()
+			res, body := get(t, h, flowURL+tt.url)
+			if res.StatusCode != http.StatusBadRequest {
+				t.Fatalf("status %d", res.StatusCode)
+			}
+			d := doc(t, body)
+			for id, want := range map[string]string{"error-param": tt.param, "error-problem": tt.problem, "error-allowed": tt.allowed} {
+				if got := d.Find(`[data-testid="` + id + `"]`).Text(); got != want {
+					t.Errorf("%s = %q, want %q", id, got, want)
+				}
+			}
+		})
+	}
+}

@@ -49,8 +49,12 @@ func parseForecast(q url.Values, fb *flow.Board, now time.Time) (forecastParams,
 		return fp, err
 	} else if ok {
 		d, err := flow.ParseDate(v)
-		if err != nil || d.Year < 1990 || d.After(today) {
-			return fp, InvalidParam("asof", fmt.Sprintf("%q is not a date up to today", v), "a date as YYYY-MM-DD, today ("+today.String()+") or earlier")
+		if problem := ""; err != nil || d.Year < 1990 || d.After(today) {
+			problem = fmt.Sprintf("%q is not a date", v)
+			if err == nil && d.After(today) {
+				problem = fmt.Sprintf("%s is in the future", d)
+			}
+			return fp, InvalidParam("asof", problem, "a date as YYYY-MM-DD, today ("+today.String()+") or earlier")
 		}
 		fp.AsOf = d
 	}
@@ -68,9 +72,16 @@ func parseForecast(q url.Values, fb *flow.Board, now time.Time) (forecastParams,
 		return fp, err
 	} else if ok {
 		d, err := flow.ParseDate(v)
-		if err != nil || d.Before(monday) || d.After(monday.AddDays(7*520)) {
-			return fp, InvalidParam("by", fmt.Sprintf("%q is not a date in the next 10 years", v),
-				"a date as YYYY-MM-DD from the current week's Monday ("+monday.String()+") on")
+		if last := monday.AddDays(7 * 520); err != nil || d.Before(monday) || d.After(last) {
+			problem := fmt.Sprintf("%q is not a date", v)
+			switch {
+			case err != nil:
+			case d.Before(monday):
+				problem = fmt.Sprintf("%s is before the current week", d)
+			default:
+				problem = fmt.Sprintf("%s is too far ahead", d)
+			}
+			return fp, InvalidParam("by", problem, "a date as YYYY-MM-DD from the current week's Monday ("+monday.String()+") to "+last.String())
 		}
 		if !form || d != fp.defaultBy(fb, now) {
 			fp.By = d // a submitted form that kept the default keeps the view live

@@ -320,7 +320,7 @@ func (s *Server) pullRequests(w http.ResponseWriter, r *http.Request) error {
 			Chart: qc.throughput().Component(), SVGURL: withQuery(path+"/chart/prthroughput.svg", canon), Table: qc.rolling.throughputTable(prCounts)},
 		{ID: "prvariation", Explain: "Standard deviation of weekly merges divided by their mean, over the rolling window.",
 			Chart: qc.variation().Component(), SVGURL: withQuery(path+"/chart/prvariation.svg", canon), Table: qc.rolling.variationTable(prCounts)},
-		{ID: "prvolume", Explain: "Lines added plus deleted, counted once in the week each pull request closed: merged (green) and rejected, closed without merge (red), stacked.",
+		{ID: "prvolume", Explain: "Lines added plus deleted, counted once in the week each pull request closed, stacked: merged lines (green, below) and rejected lines, of pull requests closed without merge (vermillion, on top).",
 			Chart: qc.volume().Component(), SVGURL: withQuery(path+"/chart/prvolume.svg", canon), Table: prVolumeTable(series)},
 		{ID: "prleadtime", Explain: "Of the pull requests merged in the rolling window, 50/80/90% were merged within this many days of being opened.",
 			Chart: qc.leadTime(unit).Component(), SVGURL: withQuery(path+"/chart/prleadtime.svg", canon), Table: qc.rolling.leadTable(prCounts)},

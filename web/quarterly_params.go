@@ -145,7 +145,8 @@ func parseQuarterParams(q url.Values) (QuarterParams, error) {
 			return p, InvalidParam("qto", fmt.Sprintf("%s is before qfrom (%s)", quarterParam(p.QTo), quarterParam(p.QFrom)), "a quarter on or after qfrom")
 		}
 		if p.QTo.AddDays(-3660).After(p.QFrom) {
-			return p, InvalidParam("qfrom", "the range is longer than 10 years", "a range of at most 40 quarters")
+			n := ((p.QTo.Year*12+int(p.QTo.Month))-(p.QFrom.Year*12+int(p.QFrom.Month)))/3 + 1
+			return p, InvalidParam("qfrom", fmt.Sprintf("%s to %s spans %d quarters", quarterParam(p.QFrom), quarterParam(p.QTo), n), "a range of at most 40 quarters (10 years)")
 		}
 	}
 	if v, ok, err := single("fiscal"); err != nil {

@@ -83,7 +83,7 @@ func parseParams(q url.Values, b store.Board, allowed []string, extra ...string)
 	} else if ok && v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 520 {
-			return p, InvalidParam("weeks", fmt.Sprintf("%q is not a number of weeks from 1 to 520", v), "a whole number from 1 to 520")
+			return p, InvalidParam("weeks", fmt.Sprintf("%q is not a number of weeks", v), "a whole number from 1 to 520")
 		}
 		p.Weeks = n
 	}
@@ -114,7 +114,8 @@ func parseParams(q url.Values, b store.Board, allowed []string, extra ...string)
 		return p, InvalidParam("weeks", "it cannot be combined with from/to", "either weeks (a live range) or from/to (fixed dates)")
 	}
 	if !p.From.IsZero() && !p.To.IsZero() && p.To.AddDays(-7*520).After(p.From) {
-		return p, InvalidParam("from", "the range is longer than 10 years", "a range of at most 520 weeks")
+		weeks := (p.To.Start(time.UTC).Sub(p.From.Start(time.UTC))/(24*time.Hour) + 1 + 6) / 7
+		return p, InvalidParam("from", fmt.Sprintf("from %s to %s spans %d weeks", p.From, p.To, weeks), "a range of at most 520 weeks (10 years)")
 	}
 	for _, v := range q["type"] {
 		v = strings.TrimSpace(v)
@@ -154,7 +155,11 @@ func parseParams(q url.Values, b store.Board, allowed []string, extra ...string)
 	}
 	s, e := p.window(b)
 	if s >= e {
-		return p, InvalidParam("end", fmt.Sprintf("%q is not after the start column %q", states[e], states[s]), "a column after the start column")
+		after := "none: the start column is the board's last"
+		if s+1 < len(states) {
+			after = strings.Join(states[s+1:], ", ")
+		}
+		return p, InvalidParam("end", fmt.Sprintf("%q is not after the start column %q", states[e], states[s]), after)
 	}
 	if v, ok, err := single("days"); err != nil {
 		return p, err
@@ -185,7 +190,7 @@ func parseParams(q url.Values, b store.Board, allowed []string, extra ...string)
 		return p, err
 	} else if ok && v != "" {
 		if v != "on" && v != "off" {
-			return p, InvalidParam("tags", fmt.Sprintf("%q is not on or off", v), "on or off")
+			return p, InvalidParam("tags", fmt.Sprintf("%q is not a switch setting", v), "on or off")
 		}
 		p.Tags, p.explicitT = v == "on", true
 	}
@@ -193,7 +198,7 @@ func parseParams(q url.Values, b store.Board, allowed []string, extra ...string)
 		return p, err
 	} else if ok && v != "" {
 		if v != "on" && v != "off" {
-			return p, InvalidParam("notes", fmt.Sprintf("%q is not on or off", v), "on or off")
+			return p, InvalidParam("notes", fmt.Sprintf("%q is not a switch setting", v), "on or off")
 		}
 		p.Notes = v == "on"
 	}

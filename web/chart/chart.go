@@ -170,7 +170,12 @@ type legendItem struct {
 	text  string // name cut to fit
 	style Style
 	color string
-	x, y  float64
+	// colors, for a "hatch" item of bars with more than one series
+	// hatched: every hatched colour, so the sample looks like the hatched
+	// bars: side by side as grouped bars are, bottom to top when stacked.
+	colors  []string
+	stacked bool
+	x, y    float64
 }
 
 // layout fits scales and margins to the data and the size.
@@ -668,6 +673,9 @@ func (r *renderer) document(standalone bool) []byte {
 	for _, it := range r.legend {
 		if it.kind == "hatch" {
 			r.hatch(it.color)
+			for _, c := range it.colors {
+				r.hatch(c)
+			}
 		}
 	}
 
@@ -850,15 +858,13 @@ func (r *renderer) drawLegend(w *buf) {
 			w.attr("d", "M"+fmtValue(x+5)+" "+fmtValue(y-7)+"h8l-4 5z")
 			w.attr("fill", it.color)
 			w.raw("/>")
+		case "hatch":
+			r.hatchSample(w, it)
 		default:
 			w.raw(`<rect width="18" height="11" rx="2"`)
 			w.attrNum("x", x)
 			w.attrNum("y", y-5.5)
 			switch it.kind {
-			case "hatch":
-				w.attr("fill", "url(#"+r.hatch(it.color)+")")
-				w.attr("stroke", it.color)
-				w.raw(` stroke-width="1"`)
 			case "band":
 				w.attr("fill", it.color)
 				w.raw(` fill-opacity=".22"`)
@@ -876,6 +882,41 @@ func (r *renderer) drawLegend(w *buf) {
 		w.raw("</text></g>")
 	}
 	w.raw("</g>")
+}
+
+// hatchSample is the legend sample of hatched marks: drawn as a hatched
+// bar is (the hatch over its pale fill, outlined in its colour), one
+// piece per hatched colour.
+func (r *renderer) hatchSample(w *buf, it legendItem) {
+	x, y := it.x, it.y
+	colors := it.colors
+	if len(colors) == 0 {
+		colors = []string{it.color}
+	}
+	n := float64(len(colors))
+	for i, c := range colors {
+		px, py, pw, ph := x, y-5.5, 18.0, 11.0
+		switch {
+		case n == 1:
+		case it.stacked: // the first series at the bottom, as stacked
+			ph = 11 / n
+			py = y + 5.5 - ph*float64(i+1)
+		default: // side by side, as grouped bars
+			pw = (18 - 2*(n-1)) / n
+			px = x + float64(i)*(pw+2)
+		}
+		w.raw(`<rect`)
+		if n == 1 {
+			w.raw(` rx="2"`)
+		}
+		w.attrNum("x", px)
+		w.attrNum("y", py)
+		w.attrNum("width", pw)
+		w.attrNum("height", ph)
+		w.attr("fill", "url(#"+r.hatch(c)+")")
+		w.attr("stroke", c)
+		w.raw(` stroke-width="1"/>`)
+	}
 }
 
 func (r *renderer) drawGrid(w *buf) {

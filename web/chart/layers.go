@@ -258,20 +258,26 @@ func (b *Bars) extent(r *renderer, e *extent) error {
 
 func (b *Bars) legend(r *renderer) []legendItem {
 	var items []legendItem
-	partial := ""
+	var partial []string // the colours drawn hatched, in series order
 	for i, s := range b.Series {
 		c := s.Style.color(Categorical(i).Color)
 		if !s.NoLegend {
 			items = append(items, legendItem{kind: "bar", name: s.Name, style: s.Style, color: c})
 		}
 		for _, d := range s.Data {
-			if d.Partial && partial == "" {
-				partial = c
+			if d.Partial && !slices.Contains(partial, c) {
+				partial = append(partial, c)
 			}
 		}
 	}
-	if partial != "" {
-		items = append(items, legendItem{kind: "hatch", name: firstNonEmpty(b.PartialLabel, "Partial"), color: partial})
+	if len(partial) > 0 {
+		it := legendItem{kind: "hatch", name: firstNonEmpty(b.PartialLabel, "Partial"), color: partial[0], stacked: b.Stacked}
+		// The sample shows each hatched colour while the pieces stay
+		// legible (an 18×11 px sample); past that, the first stands for all.
+		if len(partial) > 1 && (!b.Stacked && len(partial) <= 4 || b.Stacked && len(partial) <= 3) {
+			it.colors = partial
+		}
+		items = append(items, it)
 	}
 	return items
 }
