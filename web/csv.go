@@ -23,15 +23,38 @@ func newCSV(w http.ResponseWriter, filename string) *csvWriter {
 }
 
 // SafeCell neutralises a cell that a spreadsheet would read as a formula.
+// A negative number (a minus, digits, at most one decimal point) stays as
+// it is: a spreadsheet reads it as the number, and a quoted one would be
+// text.
 func SafeCell(s string) string {
 	if s == "" {
 		return s
 	}
 	switch s[0] {
 	case '=', '+', '-', '@', '\t', '\r':
+		if s[0] == '-' && negativeNumber(s) {
+			return s
+		}
 		return "'" + s
 	}
 	return s
+}
+
+// negativeNumber reports whether s is "-" then decimal digits with at
+// most one decimal point between digits (-3, -0.3333).
+func negativeNumber(s string) bool {
+	digits, point := 0, false
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && !point && digits > 0 && i < len(s)-1:
+			point = true
+		default:
+			return false
+		}
+	}
+	return digits > 0
 }
 
 func (c *csvWriter) Write(cells ...string) error {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"errors"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -12,14 +13,21 @@ import (
 
 // A CSV cell never starts with a character a spreadsheet reads as a
 // formula; any other cell is unchanged.
+// plainNegative is a negative decimal number: a spreadsheet reads it as
+// the number, not as a formula, so SafeCell keeps it.
+var plainNegative = regexp.MustCompile(`^-[0-9]+(\.[0-9]+)?$`)
+
 func FuzzSafeCell(f *testing.F) {
-	for _, s := range []string{"", "PAY-1", "=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "'=x", "é"} {
+	for _, s := range []string{"", "PAY-1", "=HYPERLINK(\"http://x\")", "+1", "-2", "-0.3333", "-2+3", "-1.", "-.5", "-1.2.3", "-1e5", "-", "@SUM(A1)", "\tx", "\rx", "'=x", "é"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		out := web.SafeCell(s)
-		if out != "" && strings.ContainsRune("=+-@\t\r", rune(out[0])) {
+		if out != "" && strings.ContainsRune("=+-@\t\r", rune(out[0])) && !plainNegative.MatchString(out) {
 			t.Fatalf("SafeCell(%q) = %q starts with a formula character", s, out)
+		}
+		if plainNegative.MatchString(s) && out != s {
+			t.Fatalf("SafeCell quoted the number %q: %q", s, out)
 		}
 		if s != "" && !strings.ContainsRune("=+-@\t\r", rune(s[0])) && out != s {
 			t.Fatalf("SafeCell changed a harmless cell: %q -> %q", s, out)
