@@ -24,6 +24,14 @@
     window.setTimeout(tick, every * 1000);
   }
 
+  // On a narrow screen the board's tabs scroll sideways: bring the current
+  // one into view (Annotations and Settings sit at the far end).
+  var tabs = document.querySelector("nav.tabs");
+  var current = tabs && tabs.querySelector('[aria-current="page"]');
+  if (current && tabs.scrollWidth > tabs.clientWidth) {
+    tabs.scrollLeft = current.offsetLeft - tabs.offsetLeft - (tabs.clientWidth - current.offsetWidth) / 2;
+  }
+
   // After a failed save, take keyboard focus to the list of problems.
   var summary = document.querySelector(".error-summary");
   if (summary) {
