@@ -29,7 +29,8 @@
   var tabs = document.querySelector("nav.tabs");
   var current = tabs && tabs.querySelector('[aria-current="page"]');
   if (current && tabs.scrollWidth > tabs.clientWidth) {
-    tabs.scrollLeft = current.offsetLeft - tabs.offsetLeft - (tabs.clientWidth - current.offsetWidth) / 2;
+    var nav = tabs.getBoundingClientRect(), tab = current.getBoundingClientRect();
+    tabs.scrollLeft += (tab.left + tab.width / 2) - (nav.left + nav.width / 2);
   }
 
   // After a failed save, take keyboard focus to the list of problems.
