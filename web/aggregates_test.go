@@ -3,15 +3,13 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/vger-dev/vger/internal/benchdata"
-	"github.com/vger-dev/vger/internal/sim"
 	"github.com/vger-dev/vger/internal/store"
 )
 
@@ -23,38 +21,21 @@ import (
 // many ranges, work types, fiscal years, windows and zooms.
 func TestViewsFromAggregatesEqualFromEveryFact(t *testing.T) {
 	t.Parallel()
-	s, st := newServer(t)
-	now := sim.DefaultStart.Add(20 * 24 * time.Hour)
-	s.Now = func() time.Time { return now }
+	s, st, boards := benchServer(t, 5)
 	ctx := context.Background()
-	if _, err := benchdata.Build(ctx, st, benchdata.Options{Seed: 5, Issues: 1500, PRs: 50, Teams: 5, Now: s.Now}); err != nil {
-		t.Fatal(err)
-	}
-	boards, err := st.Boards(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var urls []string
 	for _, b := range boards[:2] {
 		path := "/teams/" + b.TeamSlug + "/boards/" + b.Slug
 		for _, q := range []string{"", "?weeks=52", "?weeks=156", "?weeks=13&type=Bug", "?from=2025-01-01&to=2025-06-30",
 			"?weeks=104&type=Story&type=Task", "?from=2023-01-01&to=2024-03-01", "?from=2019-01-01&to=2020-01-01",
 			"?from=2026-11-20&to=2027-01-01", "?weeks=52&tags=off&notes=off"} {
-			sep := "&"
-			if q == "" {
-				sep = "?"
-			}
-			urls = append(urls, path+"/flow"+q, path+"/flow"+q+sep+"format=json", path+"/flow.csv"+q,
+			urls = append(urls, path+"/flow"+q, withParam(path+"/flow"+q, "format=json"), path+"/flow.csv"+q,
 				path+"/flow/chart/cfd.svg"+q, path+"/flow/chart/wip.svg"+q, path+"/flow/chart/arrivals.svg"+q)
 		}
 		for _, q := range []string{"", "?qfrom=2025-Q4&qto=2026-Q3", "?qfrom=2024-Q1&qto=2026-Q4", "?type=Bug", "?fiscal=4",
 			"?qfrom=2025-Q1&qto=2025-Q2&type=Story&type=Task&pct=50&pct=85&pct=95", "?window=26&seed=7",
 			"?qfrom=2025-Q1&qto=2026-Q4&zx0=2025-03-01&zx1=2025-11-30&zy0=1&zy1=20", "?qfrom=2018-Q1&qto=2018-Q4", "?fiscal=11&qfrom=2026-Q1"} {
-			sep := "&"
-			if q == "" {
-				sep = "?"
-			}
-			urls = append(urls, path+"/quarterly"+q, path+"/quarterly"+q+sep+"format=json", path+"/quarterly.csv"+q, path+"/quarterly-points.json"+q,
+			urls = append(urls, path+"/quarterly"+q, withParam(path+"/quarterly"+q, "format=json"), path+"/quarterly.csv"+q, path+"/quarterly-points.json"+q,
 				path+"/quarterly-leadtime.csv"+q, path+"/chart/quarterly-throughput.svg"+q, path+"/chart/quarterly-leadtime.svg"+q)
 		}
 		// A quadrant that changes the day mode or the start column replays
@@ -72,18 +53,10 @@ func TestViewsFromAggregatesEqualFromEveryFact(t *testing.T) {
 		}
 		for _, q := range []string{"", "?type=Bug", "?window=26&items=40&seed=3", "?asof=2025-06-30&trials=2000",
 			"?asof=2019-01-07", "?type=Story&type=Task&by=2027-03-31"} {
-			sep := "&"
-			if q == "" {
-				sep = "?"
-			}
-			urls = append(urls, path+"/forecast"+q, path+"/forecast"+q+sep+"format=json", path+"/forecast.csv"+q)
+			urls = append(urls, path+"/forecast"+q, withParam(path+"/forecast"+q, "format=json"), path+"/forecast.csv"+q)
 		}
 		for _, q := range []string{"", "?type=Bug", "?type=Story&type=Task", "?window=4"} {
-			sep := "&"
-			if q == "" {
-				sep = "?"
-			}
-			urls = append(urls, path+"/aging"+q, path+"/aging"+q+sep+"format=json", path+"/aging.csv"+q, path+"/aging/chart/aging.svg"+q)
+			urls = append(urls, path+"/aging"+q, withParam(path+"/aging"+q, "format=json"), path+"/aging.csv"+q, path+"/aging/chart/aging.svg"+q)
 		}
 	}
 	// The impediments view reads the flagged issues that can add to its
@@ -93,32 +66,15 @@ func TestViewsFromAggregatesEqualFromEveryFact(t *testing.T) {
 		path := "/teams/" + b.TeamSlug + "/boards/" + b.Slug
 		for _, q := range []string{"", "?weeks=52", "?weeks=156", "?weeks=13&type=Bug", "?from=2025-01-01&to=2025-06-30",
 			"?from=2019-01-01&to=2020-01-01", "?from=2026-11-20&to=2027-01-01", "?weeks=26&tags=off&notes=off"} {
-			sep := "&"
-			if q == "" {
-				sep = "?"
-			}
-			blocked = append(blocked, path+"/blocked"+q, path+"/blocked"+q+sep+"format=json", path+"/blocked.csv"+q,
+			blocked = append(blocked, path+"/blocked"+q, withParam(path+"/blocked"+q, "format=json"), path+"/blocked.csv"+q,
 				path+"/blocked/chart/blockeditems.svg"+q, path+"/blocked/chart/blockeddays.svg"+q)
 		}
 	}
-	fast := map[string]string{}
-	for _, u := range blocked {
-		resp, body := get(t, s, u)
-		if resp.StatusCode != 200 {
-			t.Fatalf("%s: %d %s", u, resp.StatusCode, body)
-		}
-		fast[u] = body
-	}
+	fast := bodies(t, s, blocked)
 	if !strings.Contains(fast[blocked[1]], `"items_blocked":`) || strings.Count(fast[blocked[6]], `"items_blocked":0`) == strings.Count(fast[blocked[6]], `"items_blocked":`) {
 		t.Fatalf("no impediment in the default view or the last year's: the comparison shows little\n%s", fast[blocked[6]])
 	}
-	for _, u := range urls {
-		resp, body := get(t, s, u)
-		if resp.StatusCode != 200 {
-			t.Fatalf("%s: %d %s", u, resp.StatusCode, body)
-		}
-		fast[u] = body
-	}
+	maps.Copy(fast, bodies(t, s, urls))
 	var n int
 	if err := st.Pool.QueryRow(ctx, `SELECT count(*) FROM board_cfd_counts`).Scan(&n); err != nil || n == 0 {
 		t.Fatalf("no CFD counts stored (%d, %v)", n, err)
@@ -129,20 +85,15 @@ func TestViewsFromAggregatesEqualFromEveryFact(t *testing.T) {
 		DELETE FROM board_issue_facts WHERE NOT delivered AND NOT (in_scope AND started_at IS NOT NULL AND done_at IS NULL); UPDATE board_issue_facts SET segments = ''::bytea`); err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range urls {
-		if _, body := get(t, s, u); body != fast[u] {
-			t.Fatalf("%s: the answer from the aggregates reads more than delivered facts", u)
-		}
+	if c := changed(t, s, fast, urls); len(c) > 0 {
+		t.Fatalf("%s: the answer from the aggregates reads more than delivered facts", c[0])
 	}
 	if _, err := st.Pool.Exec(ctx, `DELETE FROM board_issue_facts; INSERT INTO board_issue_facts SELECT * FROM facts_copy;
 		DELETE FROM board_aggregates`); err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range append(urls, blocked...) {
-		_, body := get(t, s, u)
-		if body != fast[u] {
-			t.Errorf("%s: the answer from the aggregates differs from the one from every fact", u)
-		}
+	for _, u := range changed(t, s, fast, append(urls, blocked...)) {
+		t.Errorf("%s: the answer from the aggregates differs from the one from every fact", u)
 	}
 }
 

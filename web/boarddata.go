@@ -130,30 +130,49 @@ func (s *Server) loadBoardMeta(ctx context.Context, b store.Board, p ViewParams)
 		return nil, fmt.Errorf("board %d settings: %w", b.ID, err)
 	}
 	d := &boardData{Board: eff, Flow: fb, Stored: !p.Overrides(b)}
-	if p.Tags {
-		tags, err := s.pages().BoardTags(ctx, b.ID)
-		if err != nil {
-			return nil, err
-		}
-		var re *regexp.Regexp
-		if b.TagPattern != "" {
-			re, _ = regexp.Compile(b.TagPattern) // validated when saved; a bad one shows every tag
-		}
-		for _, t := range tags {
-			if re == nil || re.MatchString(t.Name) {
-				d.Tags = append(d.Tags, flow.Tag{Repo: t.Repo, Name: t.Name, At: t.At})
-			}
-		}
-	}
-	if p.Notes {
-		if d.Notes, err = s.pages().Annotations(ctx, b.ID); err != nil {
-			return nil, err
-		}
-	}
-	if d.Status, err = s.pages().BoardStatus(ctx, b.ID); err != nil {
+	if d.Tags, d.Notes, d.Status, err = s.boardExtras(ctx, b, p.Tags, p.Notes); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// boardExtras reads what a board view shows besides its data: the
+// release tags (with tags on), the annotations (with notes on) and the
+// sync status.
+func (s *Server) boardExtras(ctx context.Context, b store.Board, tags, notes bool) (t []flow.Tag, n []store.Annotation, st store.BoardStatus, err error) {
+	if tags {
+		if t, err = s.tagsOf(ctx, b); err != nil {
+			return nil, nil, st, err
+		}
+	}
+	if notes {
+		if n, err = s.pages().Annotations(ctx, b.ID); err != nil {
+			return nil, nil, st, err
+		}
+	}
+	if st, err = s.pages().BoardStatus(ctx, b.ID); err != nil {
+		return nil, nil, st, err
+	}
+	return t, n, st, nil
+}
+
+// tagsOf reads a board's release tags, filtered by its tag pattern.
+func (s *Server) tagsOf(ctx context.Context, b store.Board) ([]flow.Tag, error) {
+	tags, err := s.pages().BoardTags(ctx, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	var re *regexp.Regexp
+	if b.TagPattern != "" {
+		re, _ = regexp.Compile(b.TagPattern) // validated when saved; a bad one shows every tag
+	}
+	var out []flow.Tag
+	for _, t := range tags {
+		if re == nil || re.MatchString(t.Name) {
+			out = append(out, flow.Tag{Repo: t.Repo, Name: t.Name, At: t.At})
+		}
+	}
+	return out, nil
 }
 
 // admitFacts bounds how many facts the requests in flight hold in memory

@@ -4,11 +4,14 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vger-dev/vger/internal/benchdata"
+	"github.com/vger-dev/vger/internal/sim"
 	"github.com/vger-dev/vger/internal/store"
 	vsync "github.com/vger-dev/vger/internal/sync"
 	"github.com/vger-dev/vger/web"
@@ -116,4 +119,62 @@ func checkRedirects(t *testing.T, h http.Handler, url string, cases map[string]s
 			t.Errorf("%s:\n got %d %s\nwant 303 %s", q, rec.Code, rec.Header().Get("Location"), want)
 		}
 	}
+}
+
+// What the tests comparing a view's fast path (stored aggregates, counts)
+// with its answer from every fact share.
+
+// benchServer is a server on a database of its own holding the benchmark
+// loader's boards at a small size (1,500 issues, 5 teams) built from seed,
+// its clock stopped 20 days after the simulation's start.
+func benchServer(t *testing.T, seed int64) (*web.Server, *store.Store, []store.Board) {
+	t.Helper()
+	s, st := newServer(t)
+	now := sim.DefaultStart.Add(20 * 24 * time.Hour)
+	s.Now = func() time.Time { return now }
+	ctx := context.Background()
+	if _, err := benchdata.Build(ctx, st, benchdata.Options{Seed: seed, Issues: 1500, PRs: 50, Teams: 5, Now: s.Now}); err != nil {
+		t.Fatal(err)
+	}
+	boards, err := st.Boards(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, st, boards
+}
+
+// withParam adds the query parameter p (name=value) to the URL u.
+func withParam(u, p string) string {
+	if strings.Contains(u, "?") {
+		return u + "&" + p
+	}
+	return u + "?" + p
+}
+
+// bodies gets each of urls, which must answer 200, and returns the bodies
+// by URL.
+func bodies(t *testing.T, h http.Handler, urls []string) map[string]string {
+	t.Helper()
+	out := make(map[string]string, len(urls))
+	for _, u := range urls {
+		resp, body := get(t, h, u)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", u, resp.StatusCode, body)
+		}
+		out[u] = body
+	}
+	return out
+}
+
+// changed gets each of urls again and lists, in order, those whose body is
+// not the one in want.
+func changed(t *testing.T, h http.Handler, want map[string]string, urls []string) []string {
+	t.Helper()
+	var out []string
+	for _, u := range urls {
+		if _, body := get(t, h, u); body != want[u] {
+			out = append(out, u)
+		}
+	}
+	return out
 }

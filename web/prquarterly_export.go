@@ -61,32 +61,22 @@ func (s *Server) prQuarterlySVG(name string) handlerFunc {
 		} else {
 			c = q.scatterChart(s.prURL)
 		}
-		c.Class = ""
-		w.Header().Set("Content-Type", "image/svg+xml")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-pr-quarterly-%s-%s.svg"`, q.b.Slug, name, q.to))
-		return c.Standalone(w)
+		return writeSVG(w, c, fmt.Sprintf(`attachment; filename="%s-pr-quarterly-%s-%s.svg"`, q.b.Slug, name, q.to))
 	}
 }
 
 // prQuarterlyJSONOut is the PR quarterly view's ?format=json shape (README).
 type prQuarterlyJSONOut struct {
-	Board        string          `json:"board"`
-	Team         string          `json:"team"`
-	Fiscal       int             `json:"fiscal_year_start_month"`
-	From         string          `json:"from"`
-	To           string          `json:"to"`
-	DayMode      string          `json:"day_mode"`
-	Repos        []string        `json:"repos"`
-	Bases        []string        `json:"base_branches"`    // empty = every base branch
-	Exclude      []string        `json:"excluded_authors"` // empty = nobody
-	Percents     []int           `json:"lead_time_percents"`
-	Quarters     []prQuarterJSON `json:"quarters"`
-	Flat         map[string]int  `json:"flat_likelihood"`
-	FlatQuarters int             `json:"flat_quarters"`
-	NextQuarter  nextQuarterJSON `json:"next_quarter"`
-	Zoom         *prZoomJSON     `json:"zoom"`
-	PRsInRange   int             `json:"prs_in_range"`
-	Points       []prPointJSON   `json:"points"`
+	quarterlyJSONHead
+	Repos    []string        `json:"repos"`
+	Bases    []string        `json:"base_branches"`    // empty = every base branch
+	Exclude  []string        `json:"excluded_authors"` // empty = nobody
+	Percents []int           `json:"lead_time_percents"`
+	Quarters []prQuarterJSON `json:"quarters"`
+	quarterlyJSONLines
+	Zoom       *prZoomJSON   `json:"zoom"`
+	PRsInRange int           `json:"prs_in_range"`
+	Points     []prPointJSON `json:"points"`
 }
 
 type prQuarterJSON struct {
@@ -116,9 +106,9 @@ type prPointJSON struct {
 
 func (s *Server) prQuarterlyJSON(q *prQuarterly) prQuarterlyJSONOut {
 	d := q.d
-	out := prQuarterlyJSONOut{Board: q.b.Name, Team: d.Status.TeamName, Fiscal: q.fiscal, DayMode: d.Board.DayMode,
+	out := prQuarterlyJSONOut{quarterlyJSONHead: q.jsonHead(q.b, d.Status.TeamName, d.Board.DayMode),
 		Repos: q.p.Repos, Bases: q.p.bases(q.b), Exclude: q.p.exclude(q.b), Percents: q.qp.percents(),
-		FlatQuarters: q.series.FlatQuarters, PRsInRange: q.inRange, Quarters: []prQuarterJSON{}, Points: []prPointJSON{}}
+		PRsInRange: q.inRange, Quarters: []prQuarterJSON{}, Points: []prPointJSON{}}
 	if len(out.Repos) == 0 {
 		for _, r := range d.Repos {
 			out.Repos = append(out.Repos, r.FullName())
@@ -129,9 +119,6 @@ func (s *Server) prQuarterlyJSON(q *prQuarterly) prQuarterlyJSONOut {
 			*v = []string{}
 		}
 	}
-	if len(q.series.Quarters) > 0 {
-		out.From, out.To = q.from.String(), q.to.String()
-	}
 	for k, qq := range q.series.Quarters {
 		h, l := q.quarterJSONOf(qq)
 		refs := []string{}
@@ -140,16 +127,10 @@ func (s *Server) prQuarterlyJSON(q *prQuarterly) prQuarterlyJSONOut {
 		}
 		out.Quarters = append(out.Quarters, prQuarterJSON{quarterJSONHead: h, Merged: qq.Throughput, PRs: refs, quarterJSONLead: l})
 	}
-	out.Flat = q.flatJSON()
-	out.NextQuarter = q.nextQuarterJSONOf()
+	out.quarterlyJSONLines = q.jsonLines()
 	if z := q.qp.Zoom; z.Zoomed() {
-		out.Zoom = &prZoomJSON{LeadMin: z.Min.Ptr(), LeadMax: z.Max.Ptr()}
-		if !z.From.IsZero() {
-			out.Zoom.MergedFrom = z.From.String()
-		}
-		if !z.To.IsZero() {
-			out.Zoom.MergedTo = z.To.String()
-		}
+		from, to := z.dates()
+		out.Zoom = &prZoomJSON{MergedFrom: from, MergedTo: to, LeadMin: z.Min.Ptr(), LeadMax: z.Max.Ptr()}
 	}
 	loc := d.Flow.Location()
 	for _, pt := range q.points {

@@ -30,18 +30,15 @@ func (s *Server) prQuarterlyView(q *prQuarterly) views.Quarterly {
 	m := views.Quarterly{
 		Page:         views.Page{Title: b.Name + " · Pull requests by quarter", Version: s.Version},
 		Board:        s.prQuarterlyHeader(q, canonQ),
-		Kinds:        kindTabs(base, canonQ),
 		Kind:         "quarterly-prs",
 		Form:         views.PRQuarterlyForm(prQuarterlyControls(q)),
-		Permalink:    links.url(canonQ),
-		JSONURL:      links.url(withFormat(q.canonical(), "json")),
 		CSVURL:       withQuery(q.path()+".csv", canon),
 		CSVLabel:     "Quarterly merges CSV",
 		LeadCSVURL:   withQuery(q.path()+"-leadtime.csv", canon),
 		LeadCSVLabel: "PR lead-time CSV (range and zoom shown)",
 		ShownLabel:   "CSV of the pull requests shown",
-		RangeText:    q.rangeText(),
 	}
+	q.fillPage(&m, links, base, "No pull request was merged in these quarters with these filters: widen the range or check the repositories, base branches and authors.")
 	if n := len(q.series.Quarters); n > 0 {
 		m.Permalink = links.url(p.Permalink(b, d.Repos, q.series.Quarters[0].Start, q.series.Quarters[n-1].Start))
 	}
@@ -51,9 +48,6 @@ func (s *Server) prQuarterlyView(q *prQuarterly) views.Quarterly {
 	case len(d.PRs) == 0:
 		m.Empty = "The linked repositories have no pull requests yet, or they have not been synced."
 	}
-	m.Notices = q.notices("No pull request was merged in these quarters with these filters: widen the range or check the repositories, base branches and authors.")
-	m.Stats = q.stats()
-	m.Forecast = q.nextQuarterView(links)
 	m.Throughput = views.ChartBlock{ID: "prquarterly",
 		Explain: "Bars: pull requests merged per quarter, each counted once, in the quarter it was merged (a pull request closed without merging is not counted). The current quarter is hatched: it is not over. Flat lines: in 50/80/90% of the complete quarters shown, at least that many pull requests were merged.",
 		Chart:   q.mergedChart().Component(), SVGURL: withQuery(base+"/prs/chart/quarterly-throughput.svg", canon), Table: q.quarterTable("Pull requests merged per quarter")}
@@ -64,7 +58,6 @@ func (s *Server) prQuarterlyView(q *prQuarterly) views.Quarterly {
 	}
 	m.Scatter = views.ChartBlock{ID: "prleadtime", Explain: explain,
 		Chart: q.scatterChart(s.prURL).Component(), SVGURL: withQuery(base+"/prs/chart/quarterly-leadtime.svg", canon), Table: q.leadTable()}
-	m.Zoom = q.zoomState(links)
 	return m
 }
 

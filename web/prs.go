@@ -242,41 +242,10 @@ func (s *Server) loadPRData(ctx context.Context, b store.Board, p PRParams) (*pr
 	}
 	slices.Sort(d.Bots)
 	slices.Sort(d.Bases)
-	if p.Tags {
-		bd, err := s.tagsOf(ctx, b)
-		if err != nil {
-			return nil, err
-		}
-		d.Tags = bd
-	}
-	if p.Notes {
-		if d.Notes, err = s.pages().Annotations(ctx, b.ID); err != nil {
-			return nil, err
-		}
-	}
-	if d.Status, err = s.pages().BoardStatus(ctx, b.ID); err != nil {
+	if d.Tags, d.Notes, d.Status, err = s.boardExtras(ctx, b, p.Tags, p.Notes); err != nil {
 		return nil, err
 	}
 	return d, nil
-}
-
-// tagsOf reads a board's release tags, filtered by its tag pattern.
-func (s *Server) tagsOf(ctx context.Context, b store.Board) ([]flow.Tag, error) {
-	tags, err := s.pages().BoardTags(ctx, b.ID)
-	if err != nil {
-		return nil, err
-	}
-	var re *regexp.Regexp
-	if b.TagPattern != "" {
-		re, _ = regexp.Compile(b.TagPattern)
-	}
-	var out []flow.Tag
-	for _, t := range tags {
-		if re == nil || re.MatchString(t.Name) {
-			out = append(out, flow.Tag{Repo: t.Repo, Name: t.Name, At: t.At})
-		}
-	}
-	return out, nil
 }
 
 func (s *Server) prSeries(r *http.Request) (store.Board, PRParams, *prData, flow.PRSeries, error) {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -10,7 +9,6 @@ import (
 
 	"github.com/a-h/templ"
 
-	"github.com/vger-dev/vger/internal/flow"
 	"github.com/vger-dev/vger/web/views"
 )
 
@@ -30,18 +28,15 @@ func (s *Server) quarterlyView(q *quarterly) views.Quarterly {
 	m := views.Quarterly{
 		Page:         views.Page{Title: b.Name + " · Quarterly", Version: s.Version},
 		Board:        s.boardHeader(b, d, "quarterly", keepParams(canon, sharedParams)),
-		Kinds:        kindTabs(base, canonQ),
 		Kind:         "quarterly-issues",
 		Form:         views.QuarterlyForm(quarterlyControls(q)),
-		Permalink:    links.url(canonQ),
-		JSONURL:      links.url(withFormat(p.Canonical(b), "json")),
 		CSVURL:       withQuery(base+"/quarterly.csv", canon),
 		CSVLabel:     "Quarterly throughput CSV",
 		LeadCSVURL:   withQuery(base+"/quarterly-leadtime.csv", canon),
 		LeadCSVLabel: "Lead-time CSV (range and zoom shown)",
 		ShownLabel:   "CSV of the items shown",
-		RangeText:    q.rangeText(),
 	}
+	q.fillPage(&m, links, base, "Nothing of these work types was delivered in these quarters: widen the range or check the work types.")
 	if n := len(q.series.Quarters); n > 0 {
 		m.Permalink = links.url(p.Permalink(b, q.series.Quarters[0].Start, q.series.Quarters[n-1].Start))
 	}
@@ -57,9 +52,6 @@ func (s *Server) quarterlyView(q *quarterly) views.Quarterly {
 		m.Empty = fmt.Sprintf("Nothing on this board has been delivered yet. An item counts as delivered when it reaches %q after passing %q, with a valid resolution. "+
 			"If your team finishes work in another column, change the lead-time columns above; otherwise this page fills in as items are done.", st[e0].Name, st[s0].Name)
 	}
-	m.Notices = q.notices("Nothing of these work types was delivered in these quarters: widen the range or check the work types.")
-	m.Stats = q.stats()
-	m.Forecast = q.nextQuarterView(links)
 	m.Throughput = views.ChartBlock{ID: "quarterly",
 		Explain: "Bars: items delivered per quarter, each counted once, in the quarter it was finally done (a reopened item counts when it is done again). The current quarter is hatched: it is not over. Flat lines: in 50/80/90% of the complete quarters shown, the team delivered at least that many items.",
 		Chart:   q.throughputChart().Component(), SVGURL: withQuery(base+"/chart/quarterly-throughput.svg", canon), Table: q.quarterTable("Throughput per quarter")}
@@ -70,45 +62,7 @@ func (s *Server) quarterlyView(q *quarterly) views.Quarterly {
 	}
 	m.Scatter = views.ChartBlock{ID: "leadtime", Explain: explain,
 		Chart: q.scatterChart(s.issueURL).Component(), SVGURL: withQuery(base+"/chart/quarterly-leadtime.svg", canon), Table: q.leadTable()}
-	m.Zoom = q.zoomState(links)
 	return m
-}
-
-func dateOrEmpty(d flow.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return dayText(d)
-}
-
-func rangeText(a, b string) string {
-	switch {
-	case a == "":
-		return "up to " + b
-	case b == "":
-		return "from " + a
-	}
-	return a + " – " + b
-}
-
-func cloneValues(q url.Values) url.Values {
-	out := url.Values{}
-	for k, vs := range q {
-		out[k] = slices.Clone(vs)
-	}
-	return out
-}
-
-func quarterRow(id string, qq flow.Quarter, cells ...string) views.Row {
-	label := quarterLabel(qq.Start)
-	if qq.Partial {
-		label += " (so far)"
-	}
-	row := views.Row{TestID: id + "-" + qq.Start.String(), Cells: []views.Cell{{Text: label}}}
-	for i, c := range cells {
-		row.Cells = append(row.Cells, views.Cell{Text: c, TestID: fmt.Sprintf("%s-%s-%d", id, qq.Start, i+1)})
-	}
-	return row
 }
 
 func quarterlyControls(q *quarterly) views.QuarterlyControls {

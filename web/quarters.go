@@ -154,6 +154,21 @@ type quarterLinks struct {
 
 func (l quarterLinks) url(q url.Values) string { return withQuery(l.path, encodeIn(l.order, q)) }
 
+// fillPage fills what both quarterly pages show the same way: the tabs
+// between them, the permalink (without the quarters' dates) and the JSON
+// link, the range shown, the notices (noneInRange: see notices), the
+// stats, the next-quarter box and the zoom; base is the board's path.
+func (q *quarters) fillPage(m *views.Quarterly, l quarterLinks, base, noneInRange string) {
+	m.Kinds = kindTabs(base, l.canon)
+	m.Permalink = l.url(l.canon)
+	m.JSONURL = l.url(withFormat(cloneValues(l.canon), "json"))
+	m.RangeText = q.rangeText()
+	m.Notices = q.notices(noneInRange)
+	m.Stats = q.stats()
+	m.Forecast = q.nextQuarterView(l)
+	m.Zoom = q.zoomState(l)
+}
+
 // rangeText names the quarters shown and the fiscal year.
 func (q *quarters) rangeText() string {
 	n := len(q.series.Quarters)
@@ -297,6 +312,43 @@ func (q *quarters) zoomState(l quarterLinks) views.ZoomState {
 	return zs
 }
 
+func dateOrEmpty(d flow.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return dayText(d)
+}
+
+func rangeText(a, b string) string {
+	switch {
+	case a == "":
+		return "up to " + b
+	case b == "":
+		return "from " + a
+	}
+	return a + " – " + b
+}
+
+func cloneValues(q url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range q {
+		out[k] = slices.Clone(vs)
+	}
+	return out
+}
+
+func quarterRow(id string, qq flow.Quarter, cells ...string) views.Row {
+	label := quarterLabel(qq.Start)
+	if qq.Partial {
+		label += " (so far)"
+	}
+	row := views.Row{TestID: id + "-" + qq.Start.String(), Cells: []views.Cell{{Text: label}}}
+	for i, c := range cells {
+		row.Cells = append(row.Cells, views.Cell{Text: c, TestID: fmt.Sprintf("%s-%s-%d", id, qq.Start, i+1)})
+	}
+	return row
+}
+
 // quarterTable lists the count per quarter (and the fiscal quarter when the
 // fiscal year does not start in January).
 func (q *quarters) quarterTable(caption string) views.Table {
@@ -375,4 +427,131 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// What both quarterly views export the same way: CSV rows per quarter
+// and parts of their JSON.
+
+// writeQuarterRows writes one row per quarter shown: the quarter, its days,
+// its fiscal quarter, whether it is the current one, the count (column
+// count) and what was counted (column items, space-separated).
+func (q *quarters) writeQuarterRows(c *csvWriter, count, items string, of func(k int, qq flow.Quarter) []string) error {
+	if err := c.Write("quarter", "start", "end", "fiscal_quarter", "partial", count, items); err != nil {
+		return err
+	}
+	for k, qq := range q.series.Quarters {
+		if err := c.Write(quarterParam(qq.Start), qq.Start.String(), qq.End.String(), strconv.Itoa(fiscalQuarter(qq.Start, q.fiscal)),
+			strconv.FormatBool(qq.Partial), strconv.Itoa(qq.Throughput), strings.Join(of(k, qq), " ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// quarterJSONHead and quarterJSONLead are what both quarterly views'
+// quarters have, before and after their count.
+type quarterJSONHead struct {
+	Quarter string `json:"quarter"`
+	Label   string `json:"label"`
+	Start   string `json:"start"`
+	End     string `json:"end"`
+	Fiscal  int    `json:"fiscal_quarter"`
+	Partial bool   `json:"partial"`
+}
+
+type quarterJSONLead struct {
+	LeadTime  map[string]float64 `json:"lead_time,omitempty"`
+	LeadItems int                `json:"lead_items"`
+}
+
+// quarterJSONOf is a quarter's head and lead-time lines (the view's).
+func (q *quarters) quarterJSONOf(qq flow.Quarter) (quarterJSONHead, quarterJSONLead) {
+	h := quarterJSONHead{Quarter: quarterParam(qq.Start), Label: quarterLabel(qq.Start), Start: qq.Start.String(), End: qq.End.String(),
+		Fiscal: fiscalQuarter(qq.Start, q.fiscal), Partial: qq.Partial}
+	l := quarterJSONLead{LeadItems: qq.LeadItems}
+	for _, lv := range qq.LeadTime {
+		if slices.Contains(q.qp.percents(), lv.Percent) {
+			if l.LeadTime == nil {
+				l.LeadTime = map[string]float64{}
+			}
+			l.LeadTime[strconv.Itoa(lv.Percent)] = round4(lv.Value)
+		}
+	}
+	return h, l
+}
+
+// quarterlyJSONHead and quarterlyJSONLines are what both quarterly views'
+// JSON have: before their own settings, and between their quarters and
+// their zoom.
+type quarterlyJSONHead struct {
+	Board   string `json:"board"`
+	Team    string `json:"team"`
+	Fiscal  int    `json:"fiscal_year_start_month"`
+	From    string `json:"from"` // the quarters shown; "" when none is
+	To      string `json:"to"`
+	DayMode string `json:"day_mode"`
+}
+
+type quarterlyJSONLines struct {
+	Flat         map[string]int  `json:"flat_likelihood"`
+	FlatQuarters int             `json:"flat_quarters"`
+	NextQuarter  nextQuarterJSON `json:"next_quarter"`
+}
+
+func (q *quarters) jsonHead(b store.Board, team, dayMode string) quarterlyJSONHead {
+	h := quarterlyJSONHead{Board: b.Name, Team: team, Fiscal: q.fiscal, DayMode: dayMode}
+	if len(q.series.Quarters) > 0 {
+		h.From, h.To = q.from.String(), q.to.String()
+	}
+	return h
+}
+
+// jsonLines are the flat lines and the forecast.
+func (q *quarters) jsonLines() quarterlyJSONLines {
+	return quarterlyJSONLines{Flat: q.flatJSON(), FlatQuarters: q.series.FlatQuarters, NextQuarter: q.nextQuarterJSONOf()}
+}
+
+// dates are the zoom's first and last day for the JSON; "" = open.
+func (z ZoomBox) dates() (from, to string) {
+	if !z.From.IsZero() {
+		from = z.From.String()
+	}
+	if !z.To.IsZero() {
+		to = z.To.String()
+	}
+	return from, to
+}
+
+// flatJSON is the flat lines by percent; nil = none.
+func (q *quarters) flatJSON() map[string]int {
+	if q.flat == nil {
+		return nil
+	}
+	out := map[string]int{}
+	for _, l := range q.flat {
+		out[strconv.Itoa(l.Percent)] = l.Count
+	}
+	return out
+}
+
+// nextQuarterJSONOf is the forecast.
+func (q *quarters) nextQuarterJSONOf() nextQuarterJSON {
+	fc := q.forecast
+	out := nextQuarterJSON{Start: fc.Start.String(), Weeks: fc.Weeks, History: q.samples, Seed: q.qp.Seed, Trials: flow.DefaultTrials}
+	if fc.Likelihood != nil {
+		out.Likelihood = map[string]int{}
+		for _, l := range fc.Likelihood {
+			out.Likelihood[strconv.Itoa(l.Percent)] = l.Count
+		}
+	}
+	return out
+}
+
+type nextQuarterJSON struct {
+	Start      string         `json:"start"`
+	Weeks      int            `json:"weeks"`
+	History    []int          `json:"history"` // weekly throughput sampled, oldest first; null = cannot forecast
+	Seed       uint64         `json:"seed"`
+	Trials     int            `json:"trials"`
+	Likelihood map[string]int `json:"likelihood"` // null = cannot forecast
 }

@@ -80,21 +80,13 @@ func snapshot(t *testing.T, dsn string) map[string]string {
 	return out
 }
 
+// sameSnapshot compares a snapshot with one of addSampleData's database.
 func sameSnapshot(t *testing.T, what string, got, want map[string]string) {
 	t.Helper()
 	if len(want) < 10 || !strings.HasPrefix(want["teams"], "1 rows") || !strings.HasPrefix(want["boards"], "1 rows") {
 		t.Fatalf("the source snapshot looks wrong: %v", want)
 	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("%s: %s is %q, want %q", what, k, got[k], v)
-		}
-	}
-	for k := range got {
-		if _, ok := want[k]; !ok {
-			t.Errorf("%s: %s should not exist", what, k)
-		}
-	}
+	equalSnapshot(t, what, got, want)
 }
 
 // TestBackupRestorePrivateCluster backs up one private database and
@@ -102,12 +94,7 @@ func sameSnapshot(t *testing.T, what string, got, want map[string]string) {
 // restore over it is refused without --force and replaces it with it.
 func TestBackupRestorePrivateCluster(t *testing.T) {
 	t.Parallel()
-	if _, err := pglocal.FindBinaries(0); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
+	needPostgresBinaries(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	dataA, dataB := filepath.Join(dir, "a"), filepath.Join(dir, "b")

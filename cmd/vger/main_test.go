@@ -150,17 +150,24 @@ func freePort(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// TestEmbeddedDatabaseLifecycle is the foundation's promise end to end: no
-// DATABASE_URL, `vger migrate` then `vger serve` run a private cluster, the
-// server answers, and SIGTERM stops the server and the cluster.
-func TestEmbeddedDatabaseLifecycle(t *testing.T) {
-	t.Parallel()
+// needPostgresBinaries skips a test of the private cluster where the
+// PostgreSQL binaries are missing, and fails it in CI.
+func needPostgresBinaries(t *testing.T) {
+	t.Helper()
 	if _, err := pglocal.FindBinaries(0); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal(err)
 		}
 		t.Skip(err)
 	}
+}
+
+// TestEmbeddedDatabaseLifecycle is the foundation's promise end to end: no
+// DATABASE_URL, `vger migrate` then `vger serve` run a private cluster, the
+// server answers, and SIGTERM stops the server and the cluster.
+func TestEmbeddedDatabaseLifecycle(t *testing.T) {
+	t.Parallel()
+	needPostgresBinaries(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	env := []string{"VGER_DATA_DIR=" + dataDir}
 	t.Cleanup(func() { removeCluster(dataDir) })

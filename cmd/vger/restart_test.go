@@ -53,12 +53,7 @@ func httpGet(url string) (int, string) {
 // completes (River retries the job) with data equal to the simulator's truth.
 func TestPostgresRestartUnderServerAndWorker(t *testing.T) {
 	t.Parallel()
-	if _, err := pglocal.FindBinaries(0); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
+	needPostgresBinaries(t)
 	ctx := context.Background()
 	dataDir := filepath.Join(t.TempDir(), "data")
 	t.Cleanup(func() { removeCluster(dataDir) })

@@ -122,14 +122,9 @@ var coreSettings = []Setting{
 	{Name: "VGER_ADDR", Default: "127.0.0.1:8080", Help: "Address the web server listens on.",
 		Form: "host:port, e.g. 127.0.0.1:8080 or :8080",
 		set: func(c *Config, v string) error {
-			host, port, err := net.SplitHostPort(v)
-			if err != nil {
-				return fmt.Errorf("%q is not host:port", v)
+			if _, err := hostPort(v); err != nil {
+				return err
 			}
-			if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-				return fmt.Errorf("%q has no valid port", v)
-			}
-			_ = host
 			c.Addr = v
 			return nil
 		},
@@ -164,12 +159,9 @@ var coreSettings = []Setting{
 	{Name: "VGER_PPROF_ADDR", Help: "Loopback address (e.g. 127.0.0.1:6060) where `vger serve` exposes Go's net/http/pprof profiles; empty: off. Only loopback addresses are accepted.",
 		Form: "a loopback host:port such as 127.0.0.1:6060",
 		set: func(c *Config, v string) error {
-			host, port, err := net.SplitHostPort(v)
+			host, err := hostPort(v)
 			if err != nil {
-				return fmt.Errorf("%q is not host:port", v)
-			}
-			if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-				return fmt.Errorf("%q has no valid port", v)
+				return err
 			}
 			if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 				return fmt.Errorf("%q is not a loopback address: profiles must not be reachable from the network", v)
@@ -239,20 +231,9 @@ var coreSettings = []Setting{
 		get: func(c *Config) string { return strconv.FormatBool(c.AllowAnonymous) }},
 	{Name: "VGER_TRUSTED_PROXIES", Help: "With VGER_AUTH=proxy: the addresses (IPs or CIDRs) of the authenticating proxy; sign-in headers from any other address are ignored and the request refused. Required with VGER_AUTH=proxy.",
 		Form: "comma-separated IP addresses or CIDRs, e.g. 10.0.0.5,10.1.0.0/16",
-		set: func(c *Config, v string) error {
-			c.TrustedProxies = nil
-			for _, e := range strings.Split(v, ",") {
-				e = strings.TrimSpace(e)
-				if e == "" {
-					continue
-				}
-				p, err := ParsePrefix(e)
-				if err != nil {
-					return err
-				}
-				c.TrustedProxies = append(c.TrustedProxies, p)
-			}
-			return nil
+		set: func(c *Config, v string) (err error) {
+			c.TrustedProxies, err = commaList(v, ParsePrefix)
+			return err
 		},
 		get: func(c *Config) string {
 			parts := make([]string, len(c.TrustedProxies))
@@ -271,19 +252,14 @@ var coreSettings = []Setting{
 		get:  func(c *Config) string { return c.AuthProxyUserHeader }},
 	{Name: "VGER_EDITORS", Help: "With VGER_AUTH=proxy or oidc: who may change teams, boards and settings and trigger refreshes; every other signed-in user can view. Empty: nobody edits. (With VGER_AUTH=none everyone is an editor.)",
 		Form: "comma-separated emails, @domain suffixes, or * for every signed-in user",
-		set: func(c *Config, v string) error {
-			c.Editors = nil
-			for _, e := range strings.Split(v, ",") {
-				e = strings.TrimSpace(e)
-				if e == "" {
-					continue
-				}
+		set: func(c *Config, v string) (err error) {
+			c.Editors, err = commaList(v, func(e string) (string, error) {
 				if e != "*" && (!strings.Contains(e, "@") || strings.ContainsAny(e, " \t*")) {
-					return fmt.Errorf("%q is not an email, @domain or *", e)
+					return "", fmt.Errorf("%q is not an email, @domain or *", e)
 				}
-				c.Editors = append(c.Editors, strings.ToLower(e))
-			}
-			return nil
+				return strings.ToLower(e), nil
+			})
+			return err
 		},
 		get: func(c *Config) string { return strings.Join(c.Editors, ",") }},
 }
@@ -368,19 +344,14 @@ var oidcSettings = []Setting{
 		get: func(c *Config) string { return c.OIDCGroupsClaim }},
 	{Name: "VGER_EDITOR_GROUPS", Help: "With VGER_AUTH=oidc: members of any of these groups (read from VGER_OIDC_GROUPS_CLAIM, compared exactly) are editors, as well as the people in VGER_EDITORS.",
 		Form: "comma-separated group names",
-		set: func(c *Config, v string) error {
-			c.EditorGroups = nil
-			for _, g := range strings.Split(v, ",") {
-				g = strings.TrimSpace(g)
-				if g == "" {
-					continue
-				}
+		set: func(c *Config, v string) (err error) {
+			c.EditorGroups, err = commaList(v, func(g string) (string, error) {
 				if len(g) > 256 || strings.IndexFunc(g, unicode.IsControl) >= 0 {
-					return fmt.Errorf("%q is not a group name", g)
+					return "", fmt.Errorf("%q is not a group name", g)
 				}
-				c.EditorGroups = append(c.EditorGroups, g)
-			}
-			return nil
+				return g, nil
+			})
+			return err
 		},
 		get: func(c *Config) string { return strings.Join(c.EditorGroups, ",") }},
 	{Name: "VGER_SESSION_TTL", Default: "12h", Help: "With VGER_AUTH=oidc: how long a sign-in lasts; then the next page sends the person to the identity provider again.",
@@ -559,6 +530,38 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 	}
 	a = a.Unmap()
 	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// hostPort checks a listen address (host:port, the host may be empty) and
+// returns its host.
+func hostPort(v string) (string, error) {
+	host, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return "", fmt.Errorf("%q is not host:port", v)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return "", fmt.Errorf("%q has no valid port", v)
+	}
+	return host, nil
+}
+
+// commaList parses a comma-separated list setting: each entry is trimmed of
+// white space, empty entries are skipped and the rest go through parse, whose
+// first error is the setting's. No entries is a nil list.
+func commaList[T any](v string, parse func(string) (T, error)) ([]T, error) {
+	var list []T
+	for _, e := range strings.Split(v, ",") {
+		e = strings.TrimSpace(e)
+		if e == "" {
+			continue
+		}
+		x, err := parse(e)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, x)
+	}
+	return list, nil
 }
 
 func headerName(field func(*Config) *string) func(*Config, string) error {
