@@ -56,9 +56,15 @@ func (s *Server) annotationsView(w http.ResponseWriter, r *http.Request, t store
 	if err != nil {
 		return views.AnnotationsView{}, err
 	}
-	p := s.page(w, r, "Annotations · "+b.Name, teamCrumbs(t, views.Crumb{Label: b.Name, Href: boardURL(t, b)}, views.Crumb{Label: "Annotations"})...)
-	return views.AnnotationsView{Page: p, BoardName: b.Name, BoardURL: boardURL(t, b), Action: boardURL(t, b) + "/annotations",
-		Notes: noteRows(r, t, b, notes)}, nil
+	h, err := s.boardPageHeader(r, b, "annotations")
+	if err != nil {
+		return views.AnnotationsView{}, err
+	}
+	// The board strip carries the trail (Teams › team › board).
+	m := views.AnnotationsView{Page: s.page(w, r, "Annotations · "+b.Name), Board: h, BoardName: b.Name, BoardURL: boardURL(t, b),
+		Action: boardURL(t, b) + "/annotations", Notes: noteRows(r, t, b, notes)}
+	s.forUser(r, &m.Page, &m.Board)
+	return m, nil
 }
 
 // noteRows are a board's annotations as listed (delete only for editors).

@@ -56,8 +56,14 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, t store.
 	if err != nil {
 		return err
 	}
+	h, err := s.boardPageHeader(r, b, "settings")
+	if err != nil {
+		return err
+	}
+	// The board strip carries the trail (Teams › team › board).
 	m := views.BoardSettings{
-		Page:        s.page(w, r, b.Name+" settings", teamCrumbs(t, views.Crumb{Label: b.Name, Href: boardURL(t, b)}, views.Crumb{Label: "Settings"})...),
+		Page:        s.page(w, r, b.Name+" settings"),
+		Board:       h,
 		TeamName:    t.Name,
 		BoardName:   b.Name,
 		SettingsURL: boardURL(t, b) + "/settings",
@@ -166,6 +172,7 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, t store.
 		}
 		m.Repos = append(m.Repos, lr)
 	}
+	s.forUser(r, &m.Page, &m.Board)
 	return render(w, r, status, views.BoardSettingsPage(m))
 }
 

@@ -90,7 +90,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(e.Status)
 	view := views.ErrorView{
-		Page:    views.Page{Title: e.Heading, Version: s.Version, User: viewer(UserFrom(r.Context()))},
+		Page:    views.Page{Title: e.Heading, Version: s.Version, User: viewer(s.shownUser(r))},
 		Status:  e.Status,
 		Heading: e.Heading,
 		Message: config.Mask(e.Message, s.Secrets...),
@@ -110,6 +110,26 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	views.ErrorPage(view).Render(r.Context(), w)
+}
+
+// shownUser is who an error page's header names: the request's user, or,
+// for a request that failed before or outside the sign-in check (an
+// address no route matches, a panic, an oversized request), whoever its
+// sign-in says sent it. Only shown, never trusted: nobody is challenged
+// to sign in here, and a request that does not identify shows nobody.
+func (s *Server) shownUser(r *http.Request) User {
+	if u := UserFrom(r.Context()); u.Role != RoleNone {
+		return u
+	}
+	auth := s.Access.Auth
+	if auth == nil {
+		auth = Anonymous{}
+	}
+	id, err := auth.Identify(r)
+	if err != nil {
+		return User{}
+	}
+	return User{Identity: id, Role: s.Access.RoleOf(id)}
 }
 
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

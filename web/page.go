@@ -92,6 +92,17 @@ func teamCrumbs(t store.Team, more ...views.Crumb) []views.Crumb {
 	return append([]views.Crumb{{Label: "Teams", Href: "/"}, {Label: t.Name, Href: teamURL(t)}}, more...)
 }
 
+// boardPageHeader is the board strip on a board's pages that are not
+// views (annotations, settings): the same tabs, at the views' defaults,
+// with the named page's tab active.
+func (s *Server) boardPageHeader(r *http.Request, b store.Board, active string) (views.BoardHeader, error) {
+	st, err := s.Store.BoardStatus(r.Context(), b.ID)
+	if err != nil {
+		return views.BoardHeader{}, err
+	}
+	return s.boardHeader(b, &boardData{Board: b, Status: st}, active, ""), nil
+}
+
 // forUser fits a board view's page to the signed-in user: their name in
 // the header, and no "refresh now" for a viewer (it would be refused).
 func (s *Server) forUser(r *http.Request, p *views.Page, h *views.BoardHeader) {

@@ -431,6 +431,7 @@ func (s *Server) boardHeader(b store.Board, d *boardData, active, canon string) 
 			{ID: "forecast", Label: "Forecast", URL: forecastSpec.tabURL(b, canon)},
 			{ID: "quality", Label: "Data quality", URL: qualitySpec.tabURL(b, canon)},
 			{ID: "compare", Label: "Compare", URL: compareSpec.tabURL(b, canon)},
+			{ID: "annotations", Label: "Annotations", URL: boardPath(b) + "/annotations"},
 			{ID: "settings", Label: "Settings", URL: boardPath(b) + "/settings"},
 		}}
 	row := s.boardRow(d.Status, nil)

@@ -24,6 +24,15 @@
     window.setTimeout(tick, every * 1000);
   }
 
+  // On a narrow screen the board's tabs scroll sideways: bring the current
+  // one into view (Annotations and Settings sit at the far end).
+  var tabs = document.querySelector("nav.tabs");
+  var current = tabs && tabs.querySelector('[aria-current="page"]');
+  if (current && tabs.scrollWidth > tabs.clientWidth) {
+    var nav = tabs.getBoundingClientRect(), tab = current.getBoundingClientRect();
+    tabs.scrollLeft += (tab.left + tab.width / 2) - (nav.left + nav.width / 2);
+  }
+
   // After a failed save, take keyboard focus to the list of problems.
   var summary = document.querySelector(".error-summary");
   if (summary) {

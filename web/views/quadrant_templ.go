@@ -265,7 +265,7 @@ func QuadrantPage(m Quadrant) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = c.Chart.Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = ChartFrame(c.Chart).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -499,7 +499,7 @@ func QuarterlyPage(m Quarterly) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = m.Scatter.Chart.Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ChartFrame(m.Scatter.Chart).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -867,7 +867,7 @@ func quarterlyChart(c ChartBlock) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = c.Chart.Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ChartFrame(c.Chart).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
