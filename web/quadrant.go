@@ -25,7 +25,9 @@ import (
 func (s *Server) boardFromURL(r *http.Request) (store.Board, error) {
 	b, err := s.Store.BoardBySlugs(r.Context(), chi.URLParam(r, "team"), chi.URLParam(r, "board"))
 	if err != nil {
-		return store.Board{}, NotFound("There is no such board. It may have been renamed or deleted; start from the team's page.")
+		// Only a board that is not there is a 404: a database that fails
+		// or a request out of time answers as such (500, 503).
+		return store.Board{}, notFoundAs(err, "There is no such board. It may have been renamed or deleted; start from the team's page.")
 	}
 	return b, nil
 }
