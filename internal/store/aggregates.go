@@ -11,6 +11,27 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+// snapshot is how a page reads: one read-only, consistent view of the
+// data however many queries it runs.
+var snapshot = pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+
+// withCounts runs fn in one snapshot after checking the board's stored
+// aggregates are of this binary's version (ErrNoCounts otherwise), with
+// the board's first issue's creation and its weekly counts.
+func (s *Store) withCounts(ctx context.Context, boardID int64, fn func(tx pgx.Tx, first *time.Time, counts []WeekCount) error) error {
+	return pgx.BeginTxFunc(ctx, s.Pool, snapshot, func(tx pgx.Tx) error {
+		first, err := aggregateVersion(ctx, tx, boardID)
+		if err != nil {
+			return err
+		}
+		counts, err := weeklyCounts(ctx, tx, boardID)
+		if err != nil {
+			return err
+		}
+		return fn(tx, first, counts)
+	})
+}
+
 // CFDCount is one row of board_cfd_counts (flow.CFDCount, stored): the
 // in-scope issues of one type at each position at the end of a local day
 // on which they changed.
@@ -65,14 +86,9 @@ func weeklyCounts(ctx context.Context, tx pgx.Tx, boardID int64) ([]WeekCount, e
 // day order (flow.CFDFrom's input). ErrNoCounts: the board has no
 // aggregates of this version.
 func (s *Store) FlowCounts(ctx context.Context, boardID int64, from, to time.Time) (counts []WeekCount, cfd []CFDCount, err error) {
-	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if _, err := aggregateVersion(ctx, tx, boardID); err != nil {
-			return err
-		}
+	err = s.withCounts(ctx, boardID, func(tx pgx.Tx, _ *time.Time, c []WeekCount) error {
+		counts = c
 		var err error
-		if counts, err = weeklyCounts(ctx, tx, boardID); err != nil {
-			return err
-		}
 		// The types come from the weekly counts (every in-scope issue is
 		// created in some week), so the last count before the range is one
 		// index probe per type.
@@ -119,14 +135,9 @@ type QuarterlyRead struct {
 // span rd.Span computes from that first creation.
 // ErrNoCounts: the board has no aggregates of this version.
 func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, rd QuarterlyRead) (counts []WeekCount, first *time.Time, err error) {
-	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	err = s.withCounts(ctx, boardID, func(tx pgx.Tx, fc *time.Time, c []WeekCount) error {
+		first, counts = fc, c
 		var err error
-		if first, err = aggregateVersion(ctx, tx, boardID); err != nil {
-			return err
-		}
-		if counts, err = weeklyCounts(ctx, tx, boardID); err != nil {
-			return err
-		}
 		from, to := rd.Span(first)
 		const where = ` FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered AND in_scope`
 		if rd.Reserve != nil {
@@ -215,14 +226,9 @@ func (s *Store) Summaries(ctx context.Context, boardID int64, ids []int64) (map[
 // lead-time statistics use. ErrNoCounts: the board has no aggregates of
 // this version.
 func (s *Store) AgingFacts(ctx context.Context, boardID int64, start, end int, from, to time.Time) (counts []WeekCount, wip []Fact, lead []LeadFact, err error) {
-	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if _, err := aggregateVersion(ctx, tx, boardID); err != nil {
-			return err
-		}
+	err = s.withCounts(ctx, boardID, func(tx pgx.Tx, _ *time.Time, c []WeekCount) error {
+		counts = c
 		var err error
-		if counts, err = weeklyCounts(ctx, tx, boardID); err != nil {
-			return err
-		}
 		// The predicate is board_issue_facts_wip's.
 		rows, err := tx.Query(ctx, `SELECT `+factSelect+`, NULL::bytea FROM board_issue_facts
 			WHERE board_id = $1 AND in_scope AND started_at IS NOT NULL AND done_at IS NULL AND position >= $2 AND position < $3
@@ -291,14 +297,9 @@ func issueFlags(ctx context.Context, q interface {
 // done or done at or after from and started before to; in issue order.
 // ErrNoCounts: the board has no aggregates of this version.
 func (s *Store) BlockedFacts(ctx context.Context, boardID int64, from, to time.Time) (counts []WeekCount, facts []Fact, flags map[int64][]JiraFlagChange, err error) {
-	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if _, err := aggregateVersion(ctx, tx, boardID); err != nil {
-			return err
-		}
+	err = s.withCounts(ctx, boardID, func(tx pgx.Tx, _ *time.Time, c []WeekCount) error {
+		counts = c
 		var err error
-		if counts, err = weeklyCounts(ctx, tx, boardID); err != nil {
-			return err
-		}
 		// Two arms, each on its index: work in progress (the partial
 		// board_issue_facts_wip) and done in the span (board_issue_facts_done).
 		const cols = `SELECT issue_id, key, summary, type_name, in_scope, created_at, started_at, done_at FROM board_issue_facts x`
@@ -351,7 +352,7 @@ func replaceStartCounts(ctx context.Context, tx pgx.Tx, boardID int64, starts ma
 // same items) or done at all (another start may deliver others).
 // ErrNoCounts: the board has no aggregates of this version.
 func (s *Store) ReplayIDs(ctx context.Context, boardID int64, start int, own bool, from, to time.Time) (counts []WeekCount, ids []int64, err error) {
-	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	err = pgx.BeginTxFunc(ctx, s.Pool, snapshot, func(tx pgx.Tx) error {
 		if _, err := aggregateVersion(ctx, tx, boardID); err != nil {
 			return err
 		}

@@ -70,7 +70,7 @@ func (s *Store) boardIssueChunk(ctx context.Context, boardID, after int64, limit
 // after, or (ids not nil) the issues of ids.
 func (s *Store) boardIssueChunkOf(ctx context.Context, boardID, after int64, limit int, ids []int64) ([]BoardIssue, error) {
 	var out []BoardIssue
-	err := pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	err := pgx.BeginTxFunc(ctx, s.Pool, snapshot, func(tx pgx.Tx) error {
 		const cols = `SELECT i.id, i.key, i.project, i.type_id, coalesce(ty.name, i.type_id), i.status_id, i.resolution,
 				i.summary, coalesce(i.parent_id, 0), i.created_at, i.updated_at, i.resolved_at, i.deleted_at, bi.in_filter
 			FROM board_issues bi JOIN jira_issues i ON i.id = bi.issue_id LEFT JOIN jira_issue_types ty ON ty.id = i.type_id`
@@ -331,14 +331,9 @@ func (s *Store) DeliveredBetween(ctx context.Context, boardID int64, from, to ti
 // facts go to each (a fresh LeadFact each time), after reserve learns
 // about how many come (from the counts: the caller allocates once).
 func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.Time, reserve func(n int), each func(*LeadFact)) (counts []WeekCount, err error) {
-	err = pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if _, err := aggregateVersion(ctx, tx, boardID); err != nil {
-			return err
-		}
+	err = s.withCounts(ctx, boardID, func(tx pgx.Tx, _ *time.Time, c []WeekCount) error {
+		counts = c
 		var err error
-		if counts, err = weeklyCounts(ctx, tx, boardID); err != nil {
-			return err
-		}
 		n := 0
 		for _, c := range counts {
 			if !c.Week.Before(from.AddDate(0, 0, -7)) && c.Week.Before(to) {
