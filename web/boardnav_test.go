@@ -71,6 +71,12 @@ func TestEveryBoardPageHasTheBoardTabs(t *testing.T) {
 			if refresh := d.Find(`[data-testid="refresh"]`).Length() == 1; refresh != who.editor {
 				t.Errorf("%s as %s: refresh shown %v, want %v", p, who.name, refresh, who.editor)
 			}
+			if p == base+"/settings" {
+				// Only editors are offered the board's deletion.
+				if del := d.Find(`[data-testid="delete-board"]`).Length() == 1; del != who.editor {
+					t.Errorf("settings as %s: delete link shown %v, want %v", who.name, del, who.editor)
+				}
+			}
 		}
 	}
 }

@@ -57,6 +57,19 @@ func TestPhoneWidthInBrowser(t *testing.T) {
 	})()`); in != "true" {
 		t.Errorf("the current tab (Settings) is scrolled out of view")
 	}
+	// The settings form fits a phone too: nothing but the tab strip
+	// scrolls sideways.
+	if w := p.eval(`document.documentElement.scrollWidth + " " + document.documentElement.clientWidth`); w != "390 390" {
+		wide := p.eval(`(function () {
+			var out = [];
+			document.querySelectorAll("main *").forEach(function (el) {
+				var r = el.getBoundingClientRect();
+				if (r.right > 391 && !el.closest("nav.tabs") && out.length < 8) { out.push(el.tagName + "." + el.className + "#" + (el.id || el.getAttribute("name") || "") + " " + Math.round(r.right)); }
+			});
+			return out.join("; ");
+		})()`)
+		t.Errorf("settings: the page scrolls sideways (scroll width, width: %s): %s", w, wide)
+	}
 	// On a laptop's width every tab fits: none hides behind a scroll.
 	p.run(chromedp.EmulateViewport(1280, 900), settings, chromedp.WaitVisible(chromedp.CSS(`[data-testid="tab-settings"]`)))
 	w := p.eval(`(function () { var n = document.querySelector("nav.tabs"); return n.scrollWidth + " " + n.clientWidth; })()`)
