@@ -332,8 +332,5 @@ func (s *Server) agingSVG(w http.ResponseWriter, r *http.Request) error {
 		return NotFound("There is no chart " + name + " in the aging view: aging.")
 	}
 	c := s.agingChart(ad)
-	c.Class = ""
-	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Content-Disposition", svgName(ad.b, c.ID, ad.d.Flow.Today(s.now())))
-	return c.Standalone(w)
+	return writeSVG(w, c, svgName(ad.b, c.ID, ad.d.Flow.Today(s.now())))
 }

@@ -283,8 +283,5 @@ func (s *Server) blockedSVG(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return NotFound("There is no chart " + name + " in the impediments view: blockeditems or blockeddays.")
 	}
-	c.Class = ""
-	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Content-Disposition", svgName(bd.b, c.ID, bd.imp.To))
-	return c.Standalone(w)
+	return writeSVG(w, c, svgName(bd.b, c.ID, bd.imp.To))
 }

@@ -60,7 +60,7 @@ func parseCompare(q url.Values, fb *flow.Board, now time.Time) (compareParams, e
 	}
 	for _, pair := range [][2]string{{"a0", "a1"}, {"b0", "b1"}} {
 		if vals[pair[1]].Before(vals[pair[0]]) {
-			return cp, InvalidParam(pair[1], fmt.Sprintf("%s is before %s (%s)", vals[pair[1]], pair[0], vals[pair[0]]), "a date on or after "+pair[0])
+			return cp, InvalidParam(pair[1], fmt.Sprintf("%s is before %s (%s)", vals[pair[1]], pair[0], vals[pair[0]]), fmt.Sprintf("a date on or after %s (%s)", vals[pair[0]], pair[0]))
 		}
 	}
 	cp.A, cp.B = flow.Period{From: vals["a0"], To: vals["a1"]}, flow.Period{From: vals["b0"], To: vals["b1"]}

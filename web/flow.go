@@ -309,8 +309,5 @@ func (s *Server) flowSVG(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return NotFound("There is no chart " + name + " in the flow view: cfd, wip or arrivals.")
 	}
-	c.Class = ""
-	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Content-Disposition", svgName(fd.b, c.ID, fd.weekly.To))
-	return c.Standalone(w)
+	return writeSVG(w, c, svgName(fd.b, c.ID, fd.weekly.To))
 }

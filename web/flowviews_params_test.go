@@ -296,6 +296,9 @@ func TestBadParameterMessages(t *testing.T) {
 		{"/forecast?by=2025-03-01", "by", "2025-03-01 is before the current week", "a date as YYYY-MM-DD from the current week's Monday (2025-03-24) to 2035-03-12"},
 		{"/forecast?by=2040-01-01", "by", "2040-01-01 is too far ahead", "a date as YYYY-MM-DD from the current week's Monday (2025-03-24) to 2035-03-12"},
 		{"/quarterly?qfrom=2010-Q1&qto=2025-Q1", "qfrom", "2010-Q1 to 2025-Q1 spans 61 quarters", "a range of at most 40 quarters (10 years)"},
+		// An order that is wrong names the other bound's value in both lines.
+		{"/flow?from=2025-03-10&to=2025-03-01", "to", "2025-03-01 is before from (2025-03-10)", "a date on or after 2025-03-10 (from)"},
+		{"/quarterly?qfrom=2025-Q1&qto=2024-Q4", "qto", "2024-Q4 is before qfrom (2025-Q1)", "a quarter on or after 2025-Q1 (qfrom)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {

@@ -411,8 +411,5 @@ func (s *Server) forecastSVG(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return NotFound("There is no chart " + name + " in the forecast view: howmany or when.")
 	}
-	c.Class = ""
-	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Content-Disposition", svgName(fd.b, c.ID, fd.d.Flow.Today(fd.at)))
-	return c.Standalone(w)
+	return writeSVG(w, c, svgName(fd.b, c.ID, fd.d.Flow.Today(fd.at)))
 }

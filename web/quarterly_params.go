@@ -142,7 +142,7 @@ func parseQuarterParams(q url.Values) (QuarterParams, error) {
 	}
 	if !p.QFrom.IsZero() && !p.QTo.IsZero() {
 		if p.QTo.Before(p.QFrom) {
-			return p, InvalidParam("qto", fmt.Sprintf("%s is before qfrom (%s)", quarterParam(p.QTo), quarterParam(p.QFrom)), "a quarter on or after qfrom")
+			return p, InvalidParam("qto", fmt.Sprintf("%s is before qfrom (%s)", quarterParam(p.QTo), quarterParam(p.QFrom)), "a quarter on or after "+quarterParam(p.QFrom)+" (qfrom)")
 		}
 		if p.QTo.AddDays(-3660).After(p.QFrom) {
 			n := ((p.QTo.Year*12+int(p.QTo.Month))-(p.QFrom.Year*12+int(p.QFrom.Month)))/3 + 1
@@ -200,7 +200,7 @@ func parseQuarterParams(q url.Values) (QuarterParams, error) {
 		}
 	}
 	if !p.Zoom.From.IsZero() && !p.Zoom.To.IsZero() && p.Zoom.To.Before(p.Zoom.From) {
-		return p, InvalidParam("zx1", fmt.Sprintf("%s is before zx0 (%s)", p.Zoom.To, p.Zoom.From), "a date on or after zx0")
+		return p, InvalidParam("zx1", fmt.Sprintf("%s is before zx0 (%s)", p.Zoom.To, p.Zoom.From), fmt.Sprintf("a date on or after %s (zx0)", p.Zoom.From))
 	}
 	for _, k := range []string{"zy0", "zy1"} {
 		v, ok, err := single(k)

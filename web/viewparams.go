@@ -109,7 +109,7 @@ func parseParams(q url.Values, b store.Board, allowed []string, extra ...string)
 	case !p.To.IsZero() && p.From.IsZero():
 		return p, InvalidParam("to", "it needs a from date", "from=YYYY-MM-DD together with to")
 	case !p.From.IsZero() && !p.To.IsZero() && p.To.Before(p.From):
-		return p, InvalidParam("to", fmt.Sprintf("%s is before from (%s)", p.To, p.From), "a date on or after from")
+		return p, InvalidParam("to", fmt.Sprintf("%s is before from (%s)", p.To, p.From), fmt.Sprintf("a date on or after %s (from)", p.From))
 	case p.Weeks != 0 && !p.From.IsZero():
 		return p, InvalidParam("weeks", "it cannot be combined with from/to", "either weeks (a live range) or from/to (fixed dates)")
 	}
