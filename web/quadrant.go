@@ -91,9 +91,8 @@ func (s *Server) quadrantSeriesWith(r *http.Request, withLead bool) (store.Board
 		if err := s.admitFacts(ctx, n); err != nil {
 			return b, p, d, flow.WeeklySeries{}, err
 		}
-		var lead []flow.IssueFacts
+		lead := make([]flow.IssueFacts, 0, n)
 		counts, err := s.pages().QuadrantFacts(ctx, b.ID, lo, hi,
-			func(n int) { lead = make([]flow.IssueFacts, 0, n) },
 			func(f *store.LeadFact) { lead = append(lead, flowmap.FromLeadFact(f)) })
 		switch {
 		case err == nil:

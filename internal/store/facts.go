@@ -316,7 +316,8 @@ type LeadFact struct {
 
 // DeliveredBetween is at least how many delivered facts of in-scope issues
 // are done in [from, to): the weekly counts of the weeks that touch it. A
-// page weighs the memory of its read with it before reading.
+// page weighs the memory of its read with it before reading, and sizes
+// what it reads into.
 func (s *Store) DeliveredBetween(ctx context.Context, boardID int64, from, to time.Time) (int64, error) {
 	var n int64
 	err := s.Pool.QueryRow(ctx, `SELECT coalesce(sum(delivered), 0) FROM board_weekly_counts
@@ -327,20 +328,12 @@ func (s *Store) DeliveredBetween(ctx context.Context, boardID int64, from, to ti
 
 // QuadrantFacts reads what a quadrant view needs, in one snapshot: the
 // board's weekly counts and the delivered facts of in-scope issues (the
-// only ones the views count) done in [from, to), in issue order, with only the columns the lead-time statistics use. The
-// facts go to each (a fresh LeadFact each time), after reserve learns
-// about how many come (from the counts: the caller allocates once).
-func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.Time, reserve func(n int), each func(*LeadFact)) (counts []WeekCount, err error) {
+// only ones the views count) done in [from, to), in issue order, with
+// only the columns the lead-time statistics use. The facts go to each, a
+// fresh LeadFact each time (DeliveredBetween says about how many come).
+func (s *Store) QuadrantFacts(ctx context.Context, boardID int64, from, to time.Time, each func(*LeadFact)) (counts []WeekCount, err error) {
 	err = s.withCounts(ctx, boardID, func(tx pgx.Tx, _ *time.Time, c []WeekCount) error {
 		counts = c
-		var err error
-		n := 0
-		for _, c := range counts {
-			if !c.Week.Before(from.AddDate(0, 0, -7)) && c.Week.Before(to) {
-				n += c.Delivered
-			}
-		}
-		reserve(n)
 		rows, err := tx.Query(ctx, `SELECT `+leadColumns+`
 			FROM board_issue_facts WHERE board_id = $1 AND done_at >= $2 AND done_at < $3 AND delivered AND in_scope ORDER BY issue_id`, boardID, from, to)
 		if err != nil {

@@ -55,7 +55,7 @@ func TestRebuildStoresBlockedInState(t *testing.T) {
 			}
 		}
 		var lead []store.LeadFact
-		_, err = e.store.QuadrantFacts(ctx, id, time.Unix(0, 0), e.sim.Now().Add(time.Hour), func(int) {},
+		_, err = e.store.QuadrantFacts(ctx, id, time.Unix(0, 0), e.sim.Now().Add(time.Hour),
 			func(f *store.LeadFact) { lead = append(lead, *f) })
 		if err != nil {
 			t.Fatal(err)
