@@ -81,9 +81,7 @@ func (s *Server) blockedFromSpan(r *http.Request, b store.Board, p ViewParams, n
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range counts {
-		d.Items += c.Created
-	}
+	d.addCounts(counts)
 	d.Byid = make(map[string]*factRow, len(rows))
 	tracks := make([]flow.BlockTrack, len(rows))
 	for i := range rows {

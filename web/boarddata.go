@@ -175,6 +175,48 @@ func (s *Server) tagsOf(ctx context.Context, b store.Board) ([]flow.Tag, error) 
 	return out, nil
 }
 
+// readDelivered reads into d, in one snapshot (store.QuarterlyFacts), the
+// delivered facts done in the span that span computes from the board's
+// first issue's creation (allocated once), the board's weekly counts
+// (d.Items, d.Delivered) and that first creation (d.First). With full
+// (every column) or summaries, each fact's summary is kept in d.Byid.
+// store.ErrNoCounts: the board's aggregates predate this binary.
+func (s *Server) readDelivered(ctx context.Context, boardID int64, d *boardData, full, summaries bool, span func(first *time.Time) (time.Time, time.Time)) error {
+	d.Byid = map[string]*factRow{}
+	keep := full || summaries
+	counts, first, err := s.pages().QuarterlyFacts(ctx, boardID, store.QuarterlyRead{
+		Full: full, Summaries: summaries, Span: span,
+		Reserve: func(n int) {
+			d.Facts = make([]flow.IssueFacts, 0, n)
+			if keep {
+				d.Byid = make(map[string]*factRow, n)
+			}
+		},
+		Each: func(f *store.Fact) error {
+			d.Facts = append(d.Facts, flowmap.FromFact(*f))
+			if keep {
+				d.Byid[d.Facts[len(d.Facts)-1].ID] = &factRow{IssueID: f.IssueID, Summary: f.Summary}
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	d.addCounts(counts)
+	d.First = flow.OptOf(first)
+	return nil
+}
+
+// addCounts adds a board's stored weekly counts to its items and delivered
+// items (what a view read from aggregates shows of the whole board).
+func (d *boardData) addCounts(counts []store.WeekCount) {
+	for _, c := range counts {
+		d.Items += c.Created
+		d.Delivered += c.Delivered
+	}
+}
+
 // admitFacts bounds how many facts the requests in flight hold in memory
 // at once (FactsInFlight, weighed in issues): a request that would load
 // every fact of a board waits for earlier ones to finish, so memory stays

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,7 +13,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/vger-dev/vger/internal/flow"
-	"github.com/vger-dev/vger/internal/flowmap"
 	"github.com/vger-dev/vger/internal/store"
 	"github.com/vger-dev/vger/web/chart"
 	"github.com/vger-dev/vger/web/views"
@@ -64,7 +62,9 @@ func (s *Server) forecastData(r *http.Request) (*forecastData, error) {
 	at := fp.at(d.Flow, now)
 	fromSpan := !p.Overrides(b)
 	if fromSpan {
-		err = s.readSampleFacts(ctx, b, d, at)
+		// What flow.SamplesFrom needs: the first issue's creation and the
+		// delivered facts of the sampled weeks only, not every fact.
+		err = s.readDelivered(ctx, b.ID, d, false, false, func(*time.Time) (time.Time, time.Time) { return d.Flow.SamplesSpan(at) })
 		if errors.Is(err, store.ErrNoCounts) {
 			fromSpan = false
 			d, err = s.loadBoardData(ctx, b, p)
@@ -87,31 +87,6 @@ func (s *Server) forecastData(r *http.Request) (*forecastData, error) {
 	fd.howMany = d.Flow.HowManyBy(samples, fp.by(d.Flow, now), at, fp.Trials, flow.NewRand(fp.Seed), flow.ForecastPercents())
 	fd.when = d.Flow.When(samples, fp.Items, at, fp.Trials, flow.NewRand(fp.Seed), flow.ForecastPercents())
 	return fd, nil
-}
-
-// readSampleFacts reads what flow.SamplesFrom needs for a forecast made at
-// `at`: the board's first issue's creation, its weekly counts (how many
-// items it has) and the delivered facts of the sampled weeks only
-// (flow.SamplesSpan), not every fact. store.ErrNoCounts: the board's
-// aggregates predate this binary.
-func (s *Server) readSampleFacts(ctx context.Context, b store.Board, d *boardData, at time.Time) error {
-	counts, first, err := s.pages().QuarterlyFacts(ctx, b.ID, store.QuarterlyRead{
-		Span:    func(*time.Time) (time.Time, time.Time) { return d.Flow.SamplesSpan(at) },
-		Reserve: func(n int) { d.Facts = make([]flow.IssueFacts, 0, n) },
-		Each: func(f *store.Fact) error {
-			d.Facts = append(d.Facts, flowmap.FromFact(*f))
-			return nil
-		},
-	})
-	if err != nil {
-		return err
-	}
-	for _, c := range counts {
-		d.Items += c.Created
-		d.Delivered += c.Delivered
-	}
-	d.First = flow.OptOf(first)
-	return nil
 }
 
 // noThroughput: samples exist but nothing was delivered in any of them.

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/vger-dev/vger/internal/flow"
-	"github.com/vger-dev/vger/internal/flowmap"
 	"github.com/vger-dev/vger/internal/store"
 )
 
@@ -137,40 +136,16 @@ func (s *Server) quarterlyFromAggregates(r *http.Request, b, eff store.Board, p 
 		return nil, err
 	}
 	now := s.now()
-	d.Byid = map[string]*factRow{}
-	keep := needs.full || needs.summaries // summaries kept by issue id
 	qq := flow.QuarterlyQuery{From: p.QFrom, To: p.QTo}
-	counts, first, err := s.pages().QuarterlyFacts(ctx, b.ID, store.QuarterlyRead{
-		Full: needs.full, Summaries: needs.summaries,
-		Span: func(first *time.Time) (time.Time, time.Time) {
-			lo, hi := d.Flow.SamplesSpan(now)
-			if qlo, qhi := d.Flow.QuarterlySpan(flow.OptOf(first), qq, now); qlo.Before(qhi) {
-				lo, hi = minTime(lo, qlo), maxTime(hi, qhi)
-			}
-			return lo, hi
-		},
-		Reserve: func(n int) {
-			d.Facts = make([]flow.IssueFacts, 0, n)
-			if keep {
-				d.Byid = make(map[string]*factRow, n)
-			}
-		},
-		Each: func(f *store.Fact) error {
-			d.Facts = append(d.Facts, flowmap.FromFact(*f))
-			if keep {
-				d.Byid[d.Facts[len(d.Facts)-1].ID] = &factRow{IssueID: f.IssueID, Summary: f.Summary}
-			}
-			return nil
-		},
-	})
-	if err != nil {
+	if err := s.readDelivered(ctx, b.ID, d, needs.full, needs.summaries, func(first *time.Time) (time.Time, time.Time) {
+		lo, hi := d.Flow.SamplesSpan(now)
+		if qlo, qhi := d.Flow.QuarterlySpan(flow.OptOf(first), qq, now); qlo.Before(qhi) {
+			lo, hi = minTime(lo, qlo), maxTime(hi, qhi)
+		}
+		return lo, hi
+	}); err != nil {
 		return nil, err
 	}
-	for _, c := range counts {
-		d.Items += c.Created
-		d.Delivered += c.Delivered
-	}
-	d.First = flow.OptOf(first)
 	return compute(b, p, d, now)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -147,12 +146,13 @@ func (s *Store) QuarterlyFacts(ctx context.Context, boardID int64, rd QuarterlyR
 			}
 			rd.Reserve(n)
 		}
-		cols := `issue_id, key, '', type_name, in_scope, started_at, done_at, lead_time, blocked`
-		switch {
-		case rd.Full:
+		summary := `''`
+		if rd.Summaries {
+			summary = `summary`
+		}
+		cols := `issue_id, key, ` + summary + `, type_name, in_scope, started_at, done_at, lead_time, blocked`
+		if rd.Full {
 			cols = factSelect + `, NULL::bytea`
-		case rd.Summaries:
-			cols = strings.Replace(cols, "''", "summary", 1)
 		}
 		rows, err := tx.Query(ctx, `SELECT `+cols+where+` ORDER BY done_at, issue_id`, boardID, from, to)
 		if err != nil {
