@@ -189,18 +189,31 @@ func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
+// auth is how the server identifies people (Anonymous when unset).
+func (s *Server) auth() Authenticator {
+	if s.Access.Auth == nil {
+		return Anonymous{}
+	}
+	return s.Access.Auth
+}
+
+// identify is who sent r and their role.
+func (s *Server) identify(r *http.Request) (User, error) {
+	id, err := s.auth().Identify(r)
+	if err != nil {
+		return User{}, err
+	}
+	return User{Identity: id, Role: s.Access.RoleOf(id)}, nil
+}
+
 // requireRole identifies the user of every page request and enforces roles:
 // reading needs a viewer, anything else an editor. New routes are covered
 // by being in the group, whatever they forget.
 func (s *Server) requireRole(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		auth := s.Access.Auth
-		if auth == nil {
-			auth = Anonymous{}
-		}
-		id, err := auth.Identify(r)
+		u, err := s.identify(r)
 		if err != nil {
-			if c, ok := auth.(Challenger); ok {
+			if c, ok := s.auth().(Challenger); ok {
 				// A page: off to sign in, and back. A change: refused,
 				// since a redirect would drop the form.
 				if safeMethod(r.Method) {
@@ -219,7 +232,6 @@ func (s *Server) requireRole(next http.Handler) http.Handler {
 			s.writeError(w, r, &Error{Status: http.StatusForbidden, Heading: "Not signed in", Message: err.Error()})
 			return
 		}
-		u := User{Identity: id, Role: s.Access.RoleOf(id)}
 		r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
 		if !safeMethod(r.Method) && !u.CanEdit() {
 			setRouteName(r, "forbidden")

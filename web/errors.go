@@ -121,15 +121,8 @@ func (s *Server) shownUser(r *http.Request) User {
 	if u := UserFrom(r.Context()); u.Role != RoleNone {
 		return u
 	}
-	auth := s.Access.Auth
-	if auth == nil {
-		auth = Anonymous{}
-	}
-	id, err := auth.Identify(r)
-	if err != nil {
-		return User{}
-	}
-	return User{Identity: id, Role: s.Access.RoleOf(id)}
+	u, _ := s.identify(r) // nobody when the request does not identify
+	return u
 }
 
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
